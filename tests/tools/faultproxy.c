@@ -15,9 +15,15 @@
  * fresh ones.  Exchange n of a run draws from seed and n alone, so a run
  * with the same seed and the same traffic order meets the same faults.
  *
+ * drop-resp lets the server do all the work and then closes the connection
+ * without a byte of the answer: on a kept-alive connection that is exactly
+ * when libcurl resends a POST by itself.  --schedule gives the faults of
+ * the first exchanges by name ("none,drop-resp,none"), for tests that need
+ * one fault at one place; later exchanges follow --rate.
+ *
  * Usage: faultproxy --target HOST:PORT [--listen HOST:PORT] [--seed N]
- *          [--rate P] [--faults LIST] [--latency-ms N] [--stall-ms N]
- *          [--port-file F] [--stats F]
+ *          [--rate P] [--faults LIST] [--schedule LIST] [--latency-ms N]
+ *          [--stall-ms N] [--port-file F] [--stats F]
  * SIGUSR1 writes the stats file now; SIGUSR2 toggles faults off and on;
  * SIGTERM/SIGINT write the stats file and exit.
  */
@@ -45,6 +51,7 @@
 	_(NONE,      "none") \
 	_(CUT_REQ,   "cut-req") \
 	_(CUT_RESP,  "cut-resp") \
+	_(DROP_RESP, "drop-resp") \
 	_(TRUNCATE,  "truncate") \
 	_(STALL,     "stall") \
 	_(LATENCY,   "latency") \
@@ -72,6 +79,8 @@ struct proxy_conf {
 	uint64_t seed;
 	double rate;			/* probability that an exchange meets a fault */
 	bool enabled[F_COUNT];
+	enum fault *schedule;		/* faults of the first exchanges */
+	size_t n_schedule;
 	int latency_ms;			/* upper bound of added latency per chunk */
 	int stall_ms;			/* how long a stall holds the response */
 	const char *port_file, *stats_file;
@@ -223,6 +232,8 @@ static enum fault fault_draw(uint64_t *rng)
 	*rng = conf.seed ^ (n * 0xd1342543de82ef95ULL);
 	rng_next(rng);
 	atomic_fetch_add(&n_exchanges, 1);
+	if (n < conf.n_schedule)
+		return conf.schedule[n];
 	double p = (double)(rng_next(rng) >> 11) / (double)(1ULL << 53);
 	if (atomic_load(&faults_off) || p >= conf.rate)
 		return F_NONE;
@@ -332,6 +343,10 @@ static void *conn_run(void *arg)
 			size_t len = (size_t)n;
 			seen_resp = true;
 			switch (f) {
+			case F_DROP_RESP:
+				close(cfd);
+				close(ufd);
+				return NULL;
 			case F_CUT_RESP:
 			case F_TRUNCATE:
 			case F_RESET: {
@@ -390,6 +405,8 @@ static void split_hostport(const char *s, char **host, char **port)
 		die("out of memory");
 }
 
+static enum fault fault_by_name(const char *name);
+
 static void parse_faults(const char *list)
 {
 	memset(conf.enabled, 0, sizeof(conf.enabled));
@@ -397,19 +414,34 @@ static void parse_faults(const char *list)
 	if (!copy)
 		die("out of memory");
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		bool found = false;
 		if (!strcmp(tok, "all")) {
 			for (int i = 1; i < F_COUNT; i++)
 				conf.enabled[i] = true;
-			found = true;
+			continue;
 		}
-		for (int i = 0; i < F_COUNT && !found; i++)
-			if (!strcmp(tok, fault_names[i])) {
-				conf.enabled[i] = true;
-				found = true;
-			}
-		if (!found)
-			die("unknown fault '%s'", tok);
+		conf.enabled[fault_by_name(tok)] = true;
+	}
+	free(copy);
+}
+
+static enum fault fault_by_name(const char *name)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		if (!strcmp(name, fault_names[i]))
+			return (enum fault)i;
+	die("unknown fault '%s'", name);
+}
+
+static void parse_schedule(const char *list)
+{
+	char *copy = strdup(list), *save = NULL;
+	if (!copy)
+		die("out of memory");
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		conf.schedule = realloc(conf.schedule, (conf.n_schedule + 1) * sizeof(*conf.schedule));
+		if (!conf.schedule)
+			die("out of memory");
+		conf.schedule[conf.n_schedule++] = fault_by_name(tok);
 	}
 	free(copy);
 }
@@ -470,9 +502,9 @@ static void write_port_file(int lfd)
 static void usage(void)
 {
 	fputs("usage: faultproxy --target HOST:PORT [--listen HOST:PORT] [--seed N]\n"
-	      "         [--rate P] [--faults LIST|all|none] [--latency-ms N] [--stall-ms N]\n"
-	      "         [--port-file F] [--stats F]\n"
-	      "faults: cut-req cut-resp truncate stall latency 500 502 503 reset\n", stderr);
+	      "         [--rate P] [--faults LIST|all|none] [--schedule LIST]\n"
+	      "         [--latency-ms N] [--stall-ms N] [--port-file F] [--stats F]\n"
+	      "faults: cut-req cut-resp drop-resp truncate stall latency 500 502 503 reset\n", stderr);
 	exit(2);
 }
 
@@ -494,6 +526,7 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "faults", required_argument, NULL, 'f' },
+		{ "schedule", required_argument, NULL, 'x' },
 		{ "latency-ms", required_argument, NULL, 'L' },
 		{ "stall-ms", required_argument, NULL, 'S' },
 		{ "port-file", required_argument, NULL, 'p' },
@@ -521,6 +554,7 @@ int main(int argc, char **argv)
 				die("--rate: expected 0..1, got '%s'", optarg);
 			break;
 		case 'f': parse_faults(optarg); break;
+		case 'x': parse_schedule(optarg); break;
 		case 'L': conf.latency_ms = (int)parse_num(optarg, "--latency-ms"); break;
 		case 'S': conf.stall_ms = (int)parse_num(optarg, "--stall-ms"); break;
 		case 'p': conf.port_file = optarg; break;
