@@ -1,0 +1,17 @@
+/*
+ * commands.h - every senda subcommand, one line each:
+ *   _(name, usage, one-line help)
+ * The handler is cmd_<name>() in src/cli/cmd_<name>.c.  Dispatch, --help
+ * and `senda help CMD` are generated from this list; add a line only when
+ * the command works.
+ */
+#ifndef SENDA_CLI_COMMANDS_H
+#define SENDA_CLI_COMMANDS_H
+
+#define CLI_COMMAND_LIST(_) \
+	_(console, "console", "start the interview console (the default)") \
+	_(help,    "help [COMMAND]", "show help for all commands or one") \
+	_(version, "version", "print the version") \
+	_(config,  "config show", "show every setting, its value and where it came from")
+
+#endif
