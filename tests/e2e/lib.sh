@@ -2,12 +2,16 @@
 # Each test runs with a fresh HOME and TMPDIR (see tests/run), so files made
 # under $TMPDIR vanish with the run.  Functions fail the test with a message
 # naming what was expected and what came.
-set -u
+set -u -o pipefail
 
+# fail MESSAGE: fail the test.  It also leaves a mark, so that a failure
+# inside a pipeline or $(...) subshell still fails the whole script.
 fail() {
 	echo "FAIL: $*" >&2
+	: >"$TMPDIR/.test-failed"
 	exit 1
 }
+trap 'rc=$?; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
 
 # expect_exit N CMD...: run CMD, require exit status N; output in $out/$err.
 expect_exit() {

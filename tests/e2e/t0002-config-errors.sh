@@ -26,7 +26,7 @@ printf '[sync]\nbatch_size = 010\n' |
 printf '[sync]\nbatch_size = 100000\n' |
 	check "out of range" "2: batch_size: 100000 is out of range (1 to 500)"
 { printf '[sync]\nserver = "'; head -c 1100 /dev/zero | tr '\0' a; printf '"\n'; } |
-	check "long line" "2: line is 1112 bytes long; the limit is 1022"
+	check "long line" "2: line is 1111 bytes long; the limit is 1022"
 printf '[sync]\nserver = https://example.org/#frag\n' |
 	check "unquoted #" "2: unquoted '#' in the value of 'server' would cut it there; put the value in double quotes"
 printf '[console]\nlanguage = es\nLanguage = en\n' |
