@@ -1,0 +1,328 @@
+/*
+ * cmd_sync.c - `senda sync`: deliver the outbox to senda-server and pull
+ * the supervisor's decisions; `senda sync log` (the ledger: what happened
+ * to each item) and `senda sync retry ID` (re-queue a quarantined item).
+ *
+ * The same command runs by hand and from a timer, so its output follows
+ * where it runs: a progress bar only on a terminal, nothing at all on
+ * success under a timer, one line per item with --verbose, and always one
+ * line saying why on failure.  Exit 0 when done, 75 when the server cannot
+ * be reached (a timer's "try later"), 77 when the server refuses the device.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crypto/crypto.h"
+#include "store/store.h"
+#include "sync/backoff.h"
+#include "sync/sync.h"
+#include "util/log.h"
+#include "util/util.h"
+
+/* Open the store with the passphrase from --passphrase-fd or the terminal. */
+static status_t sync_open_store(struct cli *cli, struct store **out)
+{
+	char *pass = NULL;
+	size_t len = 0;
+	struct store_open_opts so;
+	if (!store_exists(cli->data_dir))
+		return st_error(ST_NOSTORE, "%s: no store found; run 'senda init' first",
+				cli->data_dir);
+	memset(&so, 0, sizeof(so));
+	so.kdf.memory_kib = (uint32_t)opt_num(cli->config, "store", "kdf_memory");
+	so.kdf.iterations = (uint32_t)opt_num(cli->config, "store", "kdf_iterations");
+	so.busy_timeout_ms = (int)opt_num(cli->config, "store", "busy_timeout") * 1000;
+	status_t s = crypto_passphrase_read(cli->passphrase_fd, "Passphrase: ", &pass, &len);
+	if (s != ST_OK)
+		return s;
+	s = store_open(cli->data_dir, pass, len, false, &so, out);
+	crypto_secure_free(pass);
+	return s;
+}
+
+/* ---- output ---- */
+
+struct sync_out {
+	bool verbose;
+	bool bar;		/* progress bar on stderr (a terminal) */
+	bool bar_drawn;
+};
+
+static const char *const event_words[] = {
+	[SYNC_EV_DELIVERED] = "delivered",
+	[SYNC_EV_DUPLICATE] = "delivered",
+	[SYNC_EV_QUARANTINED] = "quarantined",
+	[SYNC_EV_RETRY] = "retry",
+};
+
+static void bar_clear(struct sync_out *o)
+{
+	if (o->bar_drawn) {
+		fputs("\r\033[K", stderr);
+		o->bar_drawn = false;
+	}
+}
+
+static void on_item(void *ctx, const struct store_outbox_item *it, enum sync_event ev,
+		    const char *detail)
+{
+	struct sync_out *o = ctx;
+	if (!o->verbose && ev != SYNC_EV_QUARANTINED)
+		return;
+	bar_clear(o);
+	FILE *f = o->verbose ? stdout : stderr;
+	fprintf(f, "%-11s %.8s  %-10s %s%s\n", event_words[ev], it->id, it->kind,
+		ev == SYNC_EV_DUPLICATE ? "(already there) " : "", detail ? detail : "");
+	fflush(f);
+}
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+	struct sync_out *o = ctx;
+	if (!o->bar || !total)
+		return;
+	int width = 30, fill = (int)(done * (size_t)width / total);
+	fprintf(stderr, "\rsync [%.*s%*s] %zu/%zu", fill,
+		"##############################", width - fill, "", done, total);
+	fflush(stderr);
+	o->bar_drawn = true;
+}
+
+static void print_summary(const struct sync_stats *s, FILE *f)
+{
+	fprintf(f, "sync: %zu delivered", s->delivered);
+	if (s->duplicate)
+		fprintf(f, " (%zu already there)", s->duplicate);
+	fprintf(f, ", %zu quarantined, %zu waiting, %zu decisions\n", s->quarantined,
+		s->retry, s->decisions);
+}
+
+/* ---- senda sync [--watch] ---- */
+
+static volatile sig_atomic_t sync_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	sync_stop = 1;
+}
+
+/* Sleep ms, waking early on SIGTERM/SIGINT. */
+static void watch_sleep(int64_t ms)
+{
+	while (ms > 0 && !sync_stop) {
+		int64_t step = ms < 200 ? ms : 200;
+		struct timespec ts = { step / 1000, (long)(step % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+}
+
+/* Failures worth another attempt in --watch; the rest need a person. */
+static bool watch_retryable(status_t s)
+{
+	return s == ST_UNREACHABLE || s == ST_PROTOCOL || s == ST_BUSY || s == ST_IO;
+}
+
+static int sync_run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "watch", no_argument, NULL, 'w' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "no-pull", no_argument, NULL, 'P' },
+		{ "no-gzip", no_argument, NULL, 'Z' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sync_opts so;
+	struct sync_out out = { 0 };
+	bool watch = false, quiet = false;
+	int64_t interval = 60, v;
+	sync_opts_init(&so);
+	so.batch_size = (size_t)opt_num(cli->config, "sync", "batch_size");
+	so.timeout_s = (long)opt_num(cli->config, "sync", "timeout");
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "wvq", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w': watch = true; break;
+		case 'v': out.verbose = true; break;
+		case 'q': quiet = true; break;
+		case 'i':
+			if (!parse_duration(optarg, &interval) || interval < 1)
+				return cli_usage_error("--interval: '%s' is not a duration", optarg);
+			break;
+		case 'b':
+			if (!parse_int64(optarg, &v) || v < 1 || v > 500)
+				return cli_usage_error("--batch: expected 1..500, got '%s'", optarg);
+			so.batch_size = (size_t)v;
+			break;
+		case 't':
+			if (!parse_duration(optarg, &v) || v < 1 || v > 600)
+				return cli_usage_error("--timeout: expected 1s..10m, got '%s'", optarg);
+			so.timeout_s = (long)v;
+			break;
+		case 'P': so.pull = false; break;
+		case 'Z': so.gzip = false; break;
+		default:
+			return cli_usage_error("usage: senda sync [--watch] [--verbose] [--quiet] "
+					       "[--interval DUR] [--batch N] [--timeout DUR]");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("senda sync: unexpected '%s'", argv[optind]);
+	out.bar = !quiet && !out.verbose && isatty(STDERR_FILENO);
+	so.on_item = on_item;
+	so.on_progress = on_progress;
+	so.ctx = &out;
+
+	struct store *st = NULL;
+	status_t s = sync_open_store(cli, &st);
+	if (s != ST_OK)
+		return cli_fail(s);
+
+	struct sync_backoff bo;
+	sync_backoff_init(&bo);
+	bo.max_ms = opt_num(cli->config, "sync", "max_backoff") * 1000;
+	if (watch) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_stop;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
+	for (;;) {
+		struct sync_stats stats;
+		s = sync_pass(st, &so, &stats);
+		bar_clear(&out);
+		bool tty = isatty(STDOUT_FILENO);
+		if (s == ST_OK && !quiet && (tty || out.verbose))
+			print_summary(&stats, stdout);
+		if (!watch)
+			break;
+		int64_t wait_ms;
+		if (s == ST_OK) {
+			sync_backoff_reset(&bo);
+			wait_ms = interval * 1000;
+		} else if (watch_retryable(s)) {
+			wait_ms = sync_backoff_fail(&bo);
+			if (!quiet)
+				fprintf(stderr, "senda: %s; trying again in %llds\n", st_detail(s),
+					(long long)((wait_ms + 999) / 1000));
+		} else {
+			break;
+		}
+		st_clear();
+		watch_sleep(wait_ms);
+		if (sync_stop) {
+			s = ST_OK;
+			break;
+		}
+	}
+	int rc = 0;
+	if (s != ST_OK)
+		rc = cli_fail(s);
+	store_close(st);
+	return rc;
+}
+
+/* ---- senda sync log ---- */
+
+static void format_time(int64_t t, char out[20])
+{
+	if (!t) {
+		snprintf(out, 20, "-");
+		return;
+	}
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
+}
+
+static int sync_log(struct cli *cli, int argc, char **argv)
+{
+	unsigned mask = 0;
+	for (int i = 1; i < argc; i++) {
+		enum store_outbox_state sst;
+		if (!strncmp(argv[i], "--state=", 8) && store_outbox_state_parse(argv[i] + 8, &sst))
+			mask |= STORE_OUTBOX_BIT(sst);
+		else
+			return cli_usage_error("usage: senda sync log [--state=queued|sending|"
+					       "delivered|quarantined]...");
+	}
+	struct store *st = NULL;
+	status_t s = sync_open_store(cli, &st);
+	if (s != ST_OK)
+		return cli_fail(s);
+	struct store_outbox_list l = STORE_OUTBOX_LIST_INIT;
+	int64_t counts[STORE_OUTBOX_N_STATES] = { 0 };
+	s = store_outbox_list(st, mask, &l);
+	if (s == ST_OK)
+		s = store_outbox_counts(st, counts);
+	if (s == ST_OK) {
+		printf("%-8s  %-10s %-11s %8s  %-16s  %s\n", "ID", "KIND", "STATE", "ATTEMPTS",
+		       "DELIVERED", "RECEIPT / LAST ERROR");
+		for (size_t i = 0; i < l.n; i++) {
+			const struct store_outbox_item *it = &l.v[i];
+			char when[20];
+			format_time(it->delivered, when);
+			const char *note = it->state == STORE_OUTBOX_DELIVERED
+				? (it->receipt ? it->receipt : "")
+				: (it->last_error ? it->last_error : "");
+			printf("%.8s  %-10s %-11s %8d  %-16s  %s\n", it->id, it->kind,
+			       store_outbox_state_name(it->state), it->attempts, when, note);
+		}
+		printf("%lld delivered, %lld quarantined, %lld queued, %lld sending\n",
+		       (long long)counts[STORE_OUTBOX_DELIVERED],
+		       (long long)counts[STORE_OUTBOX_QUARANTINED],
+		       (long long)counts[STORE_OUTBOX_QUEUED],
+		       (long long)counts[STORE_OUTBOX_SENDING]);
+	}
+	store_outbox_list_release(&l);
+	store_close(st);
+	return s == ST_OK ? 0 : cli_fail(s);
+}
+
+/* ---- senda sync retry ID ---- */
+
+static int sync_retry(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 2)
+		return cli_usage_error("usage: senda sync retry ID");
+	struct store *st = NULL;
+	status_t s = sync_open_store(cli, &st);
+	if (s != ST_OK)
+		return cli_fail(s);
+	struct store_outbox_item it;
+	memset(&it, 0, sizeof(it));
+	s = store_outbox_get(st, argv[1], &it);
+	if (s == ST_OK)
+		s = store_outbox_retry(st, it.id);
+	if (s == ST_OK)
+		printf("re-queued %.8s (%s); it goes with the next 'senda sync'\n", it.id, it.kind);
+	store_outbox_item_release(&it);
+	store_close(st);
+	return s == ST_OK ? 0 : cli_fail(s);
+}
+
+int cmd_sync(struct cli *cli, int argc, char **argv)
+{
+	/* argv[0] is "sync". */
+	if (argc > 1 && !strcmp(argv[1], "log"))
+		return sync_log(cli, argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "retry"))
+		return sync_retry(cli, argc - 1, argv + 1);
+	return sync_run(cli, argc, argv);
+}

@@ -1,0 +1,224 @@
+/*
+ * pull.c - the decisions feed (docs/sync-protocol.md, section 5): what the
+ * server says happened to this device's interviews and referrals, applied
+ * to the local store in server order.
+ *
+ * Each page is applied in one transaction together with the new cursor, so
+ * a cut mid-pull re-reads at most one page, and applying an entry twice is
+ * harmless: decisions carry the server's UUID (a second add is refused and
+ * ignored) and status moves that the state machine refuses are skipped.
+ * An expired cursor (410) restarts from 0.  Unknown kinds are skipped, as
+ * the protocol asks, so an older client keeps working with a newer server.
+ *
+ * Payloads are read with jansson directly: they are small, free-form per
+ * kind, and proto hands them over as JSON text.
+ */
+#include "sync/sync_int.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/proto.h"
+#include "store/data.h"
+#include "util/log.h"
+
+#define SYNC_PULL_LIMIT 200
+#define SYNC_PULL_MAX_PAGES 10000	/* a runaway `more` must end */
+
+static const char *jstr(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Record a supervisor's decision and its per-question comments. */
+static void add_decision(struct store *st, const struct proto_decision *d, json_t *pl,
+			 const char *kind)
+{
+	struct store_decision dec;
+	memset(&dec, 0, sizeof(dec));
+	memcpy(dec.id, d->id, sizeof(dec.id));
+	const char *by = jstr(pl, "by"), *text = jstr(pl, "comment");
+	dec.interview_id = xstrdup(d->interview);
+	dec.kind = xstrdup(kind);
+	dec.author = xstrdup(by ? by : "supervisor");
+	dec.text = xstrdup(text ? text : "");
+	status_t s = store_decision_add(st, &dec);
+	if (s == ST_OK) {
+		json_t *comments = json_object_get(pl, "comments");
+		const char *q;
+		json_t *v;
+		json_object_foreach(comments, q, v) {
+			if (!json_is_string(v))
+				continue;
+			struct store_comment c;
+			memset(&c, 0, sizeof(c));
+			c.interview_id = xstrdup(d->interview);
+			c.decision_id = xstrdup(dec.id);
+			c.path = xstrdup(q);
+			c.author = xstrdup(dec.author);
+			c.text = xstrdup(json_string_value(v));
+			if (store_comment_add(st, &c) != ST_OK)
+				st_clear();
+			store_comment_release(&c);
+		}
+	}
+	st_clear();
+	store_decision_release(&dec);
+}
+
+static void set_status(struct store *st, const char *iv, enum store_iv_status to)
+{
+	/* Not ours any more, or already past it: both are fine on a re-pull. */
+	if (*iv && store_interview_set_status(st, iv, to) != ST_OK)
+		st_clear();
+}
+
+static void on_received(struct store *st, const struct proto_decision *d, json_t *pl)
+{
+	(void)pl;
+	set_status(st, d->interview, STORE_IV_SUBMITTED);
+}
+
+static void on_approved(struct store *st, const struct proto_decision *d, json_t *pl)
+{
+	add_decision(st, d, pl, "approve");
+	set_status(st, d->interview, STORE_IV_APPROVED);
+}
+
+static void on_returned(struct store *st, const struct proto_decision *d, json_t *pl)
+{
+	add_decision(st, d, pl, "return");
+	set_status(st, d->interview, STORE_IV_RETURNED);
+}
+
+static void on_escalated(struct store *st, const struct proto_decision *d, json_t *pl)
+{
+	add_decision(st, d, pl, "escalate");
+}
+
+static void on_reassigned(struct store *st, const struct proto_decision *d, json_t *pl)
+{
+	(void)pl;
+	if (*d->interview &&
+	    store_interview_set_readonly(st, d->interview,
+					 "reassigned to another device by the supervisor") != ST_OK)
+		st_clear();
+}
+
+static void on_referral(struct store *st, const struct proto_decision *d, json_t *pl)
+{
+	(void)d;
+	const char *id = jstr(pl, "referral"), *state = jstr(pl, "status");
+	enum store_ref_state to;
+	if (id && state && store_ref_state_parse(state, &to) &&
+	    store_referral_set_state(st, id, to) != ST_OK)
+		st_clear();
+}
+
+static const struct {
+	const char *kind;
+	void (*apply)(struct store *st, const struct proto_decision *d, json_t *pl);
+} decision_kinds[] = {
+	{ "received", on_received },
+	{ "approved", on_approved },
+	{ "returned", on_returned },
+	{ "escalated", on_escalated },
+	{ "reassigned", on_reassigned },
+	{ "referral", on_referral },
+	/* "conflict" and kinds we do not know: kept by the server, skipped here. */
+};
+
+static void apply_entry(struct store *st, const struct proto_decision *d)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(decision_kinds); i++) {
+		if (strcmp(d->kind, decision_kinds[i].kind))
+			continue;
+		json_t *pl = json_loads(d->payload ? d->payload : "{}", 0, NULL);
+		if (!json_is_object(pl)) {
+			json_decref(pl);
+			pl = json_object();
+		}
+		decision_kinds[i].apply(st, d, pl);
+		json_decref(pl);
+		return;
+	}
+	log_debug("sync: decision %lld of kind '%s' skipped", (long long)d->seq, d->kind);
+}
+
+static int64_t cursor_load(struct store *st)
+{
+	char *v = NULL;
+	int64_t c = 0;
+	if (store_kv_get(st, SYNC_KV_CURSOR, &v) != ST_OK || !parse_int64(v, &c) || c < 0)
+		c = 0;
+	st_clear();
+	free(v);
+	return c;
+}
+
+status_t sync_pull(struct sync_client *c)
+{
+	struct store *st = c->st;
+	int64_t after = cursor_load(st);
+	struct sync_http_response resp;
+	status_t s = ST_OK;
+	bool restarted = false;
+	sync_http_response_init(&resp);
+
+	for (int page = 0; page < SYNC_PULL_MAX_PAGES; page++) {
+		char path[96];
+		snprintf(path, sizeof(path), "/v1/decisions?after=%lld&limit=%d",
+			 (long long)after, SYNC_PULL_LIMIT);
+		s = sync_signed_request(c, "GET", path, NULL, 0, false, &resp);
+		if (s != ST_OK)
+			break;
+		if (resp.status == 410 && !restarted) {
+			/* The server lost or pruned our place: read everything again. */
+			log_info("sync: decisions cursor %lld expired; pulling from the start",
+				 (long long)after);
+			restarted = true;
+			after = 0;
+			continue;
+		}
+		if (resp.status != 200) {
+			s = sync_answer_error(&resp, "pulling decisions", NULL, NULL);
+			break;
+		}
+		struct proto_feed f;
+		proto_feed_init(&f);
+		s = proto_feed_decode(resp.body.buf, resp.body.len, "decisions", after, &f);
+		if (s != ST_OK) {
+			/* A cut answer looks like garbage: the link's fault, try later. */
+			s = st_error(ST_UNREACHABLE, "pulling decisions: %s", st_detail(s));
+			proto_feed_release(&f);
+			break;
+		}
+		s = store_begin(st);
+		for (size_t i = 0; s == ST_OK && i < f.n; i++)
+			apply_entry(st, &f.v[i]);
+		if (s == ST_OK && f.n) {
+			char cur[32];
+			snprintf(cur, sizeof(cur), "%lld", (long long)f.cursor);
+			s = store_kv_set(st, SYNC_KV_CURSOR, cur);
+		}
+		if (s == ST_OK)
+			s = store_commit(st);
+		else
+			store_rollback(st);
+		if (s == ST_OK) {
+			if (c->stats)
+				c->stats->decisions += f.n;
+			if (f.n)
+				after = f.cursor;
+		}
+		bool more = f.more && f.n;
+		proto_feed_release(&f);
+		if (s != ST_OK || !more)
+			break;
+	}
+	sync_http_response_release(&resp);
+	return s;
+}

@@ -1,0 +1,394 @@
+/*
+ * push.c - one sync pass: push the outbox in batches, then pull decisions.
+ *
+ * Each item moves queued -> sending -> delivered|quarantined with every
+ * step committed before the next request, so a kill -9 anywhere means a
+ * resend, never a loss; the server answers `duplicate` to the resend.
+ *
+ * Who is to blame decides what happens on failure:
+ *  - the link (no answer, 502/503, a cut): the batch stays queued and the
+ *    pass retries a few times, then ends with ST_UNREACHABLE;
+ *  - one item (a per-item rejected/conflict, or a 400/403/413 naming it):
+ *    that item is quarantined and the rest of the batch is sent again;
+ *  - the batch without naming an item (400/413/500): it is split in halves
+ *    until the item that breaks the request is alone; an item alone that
+ *    the server keeps failing on (SYNC_MAX_BREAKS attempts) is quarantined.
+ */
+#include "sync/sync_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "proto/proto.h"
+#include "store/data.h"
+#include "util/log.h"
+
+void sync_opts_init(struct sync_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->batch_size = 50;
+	o->timeout_s = 30;
+	o->gzip = true;
+	o->pull = true;
+}
+
+struct push {
+	struct sync_client *c;
+	const struct sync_opts *o;
+	struct sync_stats *stats;
+	size_t done, total;
+	int transport_fails;	/* in a row */
+	/*
+	 * The pass asks for items due at its start: an item failed on the
+	 * link gets next_try = started and goes again in this pass; one the
+	 * server failed on gets a later time and waits for the next pass.
+	 */
+	int64_t started;
+};
+
+#define SYNC_LATER 60	/* seconds before a server-failed item goes again */
+
+static void emit(struct push *p, const struct store_outbox_item *it, enum sync_event ev,
+		 const char *detail)
+{
+	switch (ev) {
+	case SYNC_EV_DUPLICATE:
+		p->stats->duplicate++;
+		/* fall through */
+	case SYNC_EV_DELIVERED:
+		p->stats->delivered++;
+		p->done++;
+		break;
+	case SYNC_EV_QUARANTINED:
+		p->stats->quarantined++;
+		p->done++;
+		break;
+	case SYNC_EV_RETRY:
+		break;
+	}
+	if (p->o->on_item)
+		p->o->on_item(p->o->ctx, it, ev, detail);
+}
+
+/*
+ * The interview an item belongs to, for the wire: the payload's own
+ * "interview" if it names one, else the object itself for interview-bound
+ * kinds (an interview item names its own interview, so the server can tie
+ * a resubmission and the referrals to it), else the referral's interview.
+ * NULL when there is none.
+ */
+static char *item_interview(struct store *st, const struct store_outbox_item *it,
+			    enum proto_kind kind)
+{
+	const char *obj = it->object_id && *it->object_id ? it->object_id : NULL;
+	const char *key = strstr(it->payload, "\"interview\":\"");
+	if (key) {
+		key += strlen("\"interview\":\"");
+		char *id = xstrndup(key, PROTO_UUID_LEN);
+		if (proto_is_uuid(id))
+			return id;
+		free(id);
+	}
+	switch (kind) {
+	case PROTO_KIND_AUDIT:
+		return NULL;
+	case PROTO_KIND_REFERRAL: {
+		struct store_referral r;
+		memset(&r, 0, sizeof(r));
+		char *id = NULL;
+		if (obj && store_referral_get(st, obj, &r) == ST_OK && r.interview_id)
+			id = xstrdup(r.interview_id);
+		store_referral_release(&r);
+		st_clear();
+		return id;
+	}
+	default:
+		return obj ? xstrdup(obj) : NULL;
+	}
+}
+
+/* Mark items failed (back to queued, due again now) after a failed request. */
+static void items_failed(struct push *p, struct store_outbox_item **v, size_t n,
+			 const char *why, int64_t next_try)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (store_outbox_mark_failed(p->c->st, v[i]->id, why, next_try) != ST_OK)
+			log_warn("sync: item %.8s: %s", v[i]->id, st_detail(ST_ERR));
+		emit(p, v[i], SYNC_EV_RETRY, why);
+	}
+}
+
+static void item_quarantine(struct push *p, struct store_outbox_item *it, const char *why)
+{
+	if (store_outbox_quarantine(p->c->st, it->id, why) != ST_OK)
+		log_warn("sync: item %.8s: %s", it->id, st_detail(ST_ERR));
+	else
+		log_info("sync: item %.8s quarantined", it->id);
+	emit(p, it, SYNC_EV_QUARANTINED, why);
+}
+
+/* Apply the server's per-item answers of a 200 in one transaction. */
+static status_t apply_reply(struct push *p, struct store_outbox_item **v, size_t n,
+			    const struct proto_batch_reply *r)
+{
+	struct store *st = p->c->st;
+	status_t s = store_begin(st);
+	if (s != ST_OK)
+		return s;
+	for (size_t i = 0; i < n; i++) {
+		const struct proto_item_result *res = NULL;
+		/* The server answers in request order; search only if it did not. */
+		if (i < r->n && !strcmp(r->v[i].id, v[i]->id))
+			res = &r->v[i];
+		for (size_t j = 0; !res && j < r->n; j++)
+			if (!strcmp(r->v[j].id, v[i]->id))
+				res = &r->v[j];
+		if (!res) {
+			items_failed(p, &v[i], 1, "the server's answer did not mention this item",
+				     util_now() + SYNC_LATER);
+			continue;
+		}
+		switch (res->status) {
+		case PROTO_STORED:
+		case PROTO_DUPLICATE:
+			if (store_outbox_mark_delivered(st, v[i]->id, res->receipt) != ST_OK) {
+				log_warn("sync: item %.8s: %s", v[i]->id, st_detail(ST_ERR));
+				break;
+			}
+			/* The server has the interview now: completed -> submitted. */
+			if (!strcmp(v[i]->kind, "interview") && v[i]->object_id &&
+			    *v[i]->object_id &&
+			    store_interview_set_status(st, v[i]->object_id,
+						       STORE_IV_SUBMITTED) != ST_OK)
+				st_clear();
+			emit(p, v[i], res->status == PROTO_STORED ? SYNC_EV_DELIVERED
+				: SYNC_EV_DUPLICATE, res->receipt);
+			break;
+		case PROTO_CONFLICT:
+		case PROTO_REJECTED: {
+			char *why = xasprintf("%s by the server: %s",
+					      res->status == PROTO_CONFLICT ? "conflict" : "rejected",
+					      res->reason ? res->reason : "no reason given");
+			item_quarantine(p, v[i], why);
+			free(why);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return store_commit(st);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Send items v[0..n) as one batch (already marked sending) and settle each
+ * one.  ST_UNREACHABLE ends the pass; anything else lets it go on.
+ */
+static status_t send_items(struct push *p, struct store_outbox_item **v, size_t n)
+{
+	struct proto_batch b;
+	struct strbuf body = STRBUF_INIT;
+	struct sync_http_response resp;
+	status_t s = ST_OK;
+	proto_batch_init(&b);
+	sync_http_response_init(&resp);
+
+	for (size_t i = 0; i < n; i++) {
+		enum proto_kind kind;
+		if (!proto_kind_parse(v[i]->kind, &kind)) {
+			char *why = xasprintf("unknown kind '%s'", v[i]->kind);
+			item_quarantine(p, v[i], why);
+			free(why);
+			/* Keep v and the batch in step: drop it from v. */
+			memmove(&v[i], &v[i + 1], (n - i - 1) * sizeof(*v));
+			n--, i--;
+			continue;
+		}
+		char *iv = item_interview(p->c->st, v[i], kind);
+		if (proto_batch_add(&b, v[i]->id, kind, iv, v[i]->payload) != ST_OK) {
+			char *why = xasprintf("cannot be sent: %s", st_detail(ST_INVALID));
+			item_quarantine(p, v[i], why);
+			free(why);
+			memmove(&v[i], &v[i + 1], (n - i - 1) * sizeof(*v));
+			n--, i--;
+		}
+		free(iv);
+	}
+	if (!n)
+		goto out;
+	if ((s = proto_batch_encode(&b, p->o->gzip, &body)) != ST_OK)
+		goto out;
+
+	s = sync_signed_request(p->c, "POST", "/v1/batches", body.buf, body.len, p->o->gzip,
+				&resp);
+	if (s == ST_UNREACHABLE) {
+		/* The link: nothing known about the batch; send it again. */
+		items_failed(p, v, n, st_detail(s), p->started);
+		goto out;
+	}
+	if (s != ST_OK)
+		goto out;
+
+	if (resp.status == 200) {
+		struct proto_batch_reply r;
+		proto_batch_reply_init(&r);
+		s = proto_batch_reply_decode(resp.body.buf, resp.body.len, &r);
+		if (s == ST_OK) {
+			p->transport_fails = 0;
+			s = apply_reply(p, v, n, &r);
+		} else {
+			/* A garbled 200 (the proxy cut it): same as no answer. */
+			items_failed(p, v, n, st_detail(s), p->started);
+			s = ST_UNREACHABLE;
+		}
+		proto_batch_reply_release(&r);
+		goto out;
+	}
+
+	char *code = NULL;
+	int item = -1;
+	s = sync_answer_error(&resp, "sending the outbox", &code, &item);
+	char *why = xstrdup(st_detail(s));
+	bool named = item >= 0 && (size_t)item < n;
+	if ((resp.status == 400 || resp.status == 403 || resp.status == 413) && named) {
+		/* The server named the item: quarantine it, send the rest again. */
+		item_quarantine(p, v[item], why);
+		memmove(&v[item], &v[item + 1], (n - (size_t)item - 1) * sizeof(*v));
+		n--;
+		s = n ? send_items(p, v, n) : ST_OK;
+	} else if (resp.status == 400 || resp.status == 413 || resp.status == 500) {
+		if (n > 1) {
+			/* Find the item that breaks the request by halving. */
+			size_t h = n / 2;
+			log_info("sync: batch of %zu failed (HTTP %ld); splitting", n, resp.status);
+			s = send_items(p, v, h);
+			if (s != ST_UNREACHABLE)
+				s = send_items(p, v + h, n - h);
+			else
+				items_failed(p, v + h, n - h, why, p->started);
+		} else if (resp.status != 500 || v[0]->attempts + 1 >= SYNC_MAX_BREAKS) {
+			item_quarantine(p, v[0], why);
+			s = ST_OK;
+		} else {
+			items_failed(p, v, n, why, util_now() + SYNC_LATER);
+			s = ST_OK;
+		}
+	} else if (s == ST_UNREACHABLE) {
+		/* 502/503/429: the server or a gateway is in trouble, not the items. */
+		items_failed(p, v, n, why, p->started);
+	} else {
+		/* 401 and friends: the device, not the items; stop the pass. */
+		items_failed(p, v, n, why, p->started);
+		if (s == ST_OK)
+			s = ST_PROTOCOL;
+	}
+	free(why);
+	free(code);
+out:
+	sync_http_response_release(&resp);
+	strbuf_release(&body);
+	proto_batch_release(&b);
+	return s;
+}
+
+/* Push everything due; ST_UNREACHABLE after repeated link failures. */
+static status_t push_outbox(struct push *p)
+{
+	struct store *st = p->c->st;
+	int64_t counts[STORE_OUTBOX_N_STATES] = { 0 };
+	if (store_outbox_counts(st, counts) == ST_OK)
+		p->total = (size_t)(counts[STORE_OUTBOX_QUEUED] + counts[STORE_OUTBOX_SENDING]);
+	if (p->o->on_progress)
+		p->o->on_progress(p->o->ctx, 0, p->total);
+
+	status_t s = ST_OK;
+	for (;;) {
+		struct store_outbox_list due = STORE_OUTBOX_LIST_INIT;
+		s = store_outbox_due(st, p->started, p->o->batch_size, &due);
+		if (s != ST_OK || !due.n) {
+			store_outbox_list_release(&due);
+			break;
+		}
+		struct store_outbox_item **v = xcalloc(due.n, sizeof(*v));
+		s = store_begin(st);
+		for (size_t i = 0; s == ST_OK && i < due.n; i++) {
+			v[i] = &due.v[i];
+			s = store_outbox_mark_sending(st, due.v[i].id);
+			due.v[i].attempts++;
+		}
+		if (s == ST_OK)
+			s = store_commit(st);
+		else
+			store_rollback(st);
+		if (s == ST_OK)
+			s = send_items(p, v, due.n);
+		free(v);
+		store_outbox_list_release(&due);
+		if (p->o->on_progress)
+			p->o->on_progress(p->o->ctx, p->done, p->total);
+		if (s == ST_UNREACHABLE) {
+			if (++p->transport_fails >= SYNC_MAX_TRANSPORT_FAILS)
+				break;
+			log_info("sync: %s; trying again", st_detail(s));
+			sleep_ms(200L * p->transport_fails);
+			s = ST_OK;
+			continue;
+		}
+		if (s != ST_OK)
+			break;
+	}
+	return s;
+}
+
+status_t sync_pass(struct store *st, const struct sync_opts *o, struct sync_stats *stats)
+{
+	struct sync_stats local;
+	struct sync_opts defaults;
+	if (!stats)
+		stats = &local;
+	if (!o) {
+		sync_opts_init(&defaults);
+		o = &defaults;
+	}
+	memset(stats, 0, sizeof(*stats));
+	struct sync_client c;
+	status_t s = sync_client_open(&c, st, o->timeout_s, stats);
+	if (s != ST_OK)
+		return s;
+	store_set_actor("sync");
+
+	int64_t recovered = 0;
+	if ((s = store_outbox_recover(st, &recovered)) != ST_OK)
+		goto out;
+	stats->recovered = (size_t)recovered;
+	if (recovered)
+		log_info("sync: %lld items were left sending by an earlier run; sending again",
+			 (long long)recovered);
+
+	struct push p = { .c = &c, .o = o, .stats = stats, .started = util_now() };
+	s = push_outbox(&p);
+	if (s == ST_OK) {
+		int64_t counts[STORE_OUTBOX_N_STATES] = { 0 };
+		if (store_outbox_counts(st, counts) == ST_OK)
+			stats->retry = (size_t)(counts[STORE_OUTBOX_QUEUED] +
+						counts[STORE_OUTBOX_SENDING]);
+	}
+	if (s == ST_OK && o->pull)
+		s = sync_pull(&c);
+	if (s == ST_OK) {
+		char now[32];
+		snprintf(now, sizeof(now), "%lld", (long long)util_now());
+		s = store_kv_set(st, SYNC_KV_LAST, now);
+	}
+out:
+	sync_client_release(&c);
+	return s;
+}
