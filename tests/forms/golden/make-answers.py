@@ -125,10 +125,10 @@ case("parole-haiti-before-chnv", dict(HAITIAN, date_left="2022-12-01", arrival_d
 case("parole-expired-passport", dict(VENEZUELAN, passport_expiry="2023-05-01"))
 case("parole-chnv-ended", dict(VENEZUELAN, follow_up_date="2025-02-15"), today="2025-02-01")
 case("family-reunification-guatemala", {"nationality": "guatemala", "country_of_origin": "guatemala",
-     "us_family_petition": True, "follow_up_date": "2023-08-15", "date_left": "2023-06-01",
+     "us_family_petition": True, "route_countries": None, "follow_up_date": "2023-08-15", "date_left": "2023-06-01",
      "arrival_date": "2023-06-05"}, today="2023-08-01")
 case("family-reunification-before", {"nationality": "guatemala", "country_of_origin": "guatemala",
-     "us_family_petition": True, "follow_up_date": "2023-07-15", "date_left": "2023-06-01",
+     "us_family_petition": True, "route_countries": None, "follow_up_date": "2023-07-15", "date_left": "2023-06-01",
      "arrival_date": "2023-06-05"}, today="2023-07-09")
 case("family-reunification-not-eligible", dict(VENEZUELAN, us_supporter=False,
      us_family_petition=True, us_supporter_filed=None))
@@ -147,6 +147,7 @@ case("safe-mobility-own-country", {"nationality": "colombia", "country_of_origin
      "fear_return": True, "fear_grounds": ["gangs"], "mexico_status": None})
 case("h2-work-guatemala", {"given_name": "Marvin", "family_name": "Ajú", "sex": "male",
      "date_of_birth": "1995-06-30", "nationality": "guatemala", "country_of_origin": "guatemala",
+     "route_countries": None,
      "languages_spoken": ["kiche", "spanish"], "work_skills": ["agriculture", "construction"],
      "work_experience_years": 6})
 case("h2-work-not-eligible", dict(VENEZUELAN, us_supporter=False, us_supporter_filed=None,
@@ -230,6 +231,8 @@ case("answer-warnings", {"dob_known": False, "date_of_birth": None, "estimated_a
      "date_left": "2023-08-01", "arrival_date": "2023-07-01",
      "cbp_one_appointment": True, "cbp_one_date": "2023-08-20",
      "work_skills": None, "wants_work_permit": None})
+case("choice-filtered-out", {"other_nationality": "honduras", "current_country": "brazil",
+     "route_countries": ["honduras", "guatemala"]})
 
 # A large travelling group: 60 people (ODK Collect slows to ~10 s per
 # action at this size), among them 2 unaccompanied and 3 separated children.
