@@ -12,6 +12,7 @@
 	_(console, "console", "start the interview console (the default)") \
 	_(help,    "help [COMMAND]", "show help for all commands or one") \
 	_(version, "version", "print the version") \
-	_(config,  "config show", "show every setting, its value and where it came from")
+	_(config,  "config show", "show every setting, its value and where it came from") \
+	_(form,    "form check FILE... | form fill FORM --answers F.json [--lang L] [--today D]", "lint form files, or fill a form headless and print the result as JSON")
 
 #endif

@@ -1,0 +1,459 @@
+/*
+ * cmd_form.c - `senda form check FILE...` (the linter) and `senda form
+ * fill FORM --answers F.json` (the headless engine: one deterministic JSON
+ * document, so golden files can test forms and rules end to end).
+ *
+ * The form engine does no I/O; this file reads the answers JSON with
+ * jansson, feeds it to a form_state and writes the result.  Output keys
+ * are sorted and lists follow form order (docs/forms.md describes it).
+ */
+#include "cli/cli.h"
+#include "form/form.h"
+#include "util/util.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- check ----------------------------------------------------------- */
+
+static int form_check(int argc, char **argv)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	int rc = 0;
+
+	if (argc < 2)
+		return cli_usage_error("usage: senda form check FILE...");
+	for (int i = 1; i < argc; i++) {
+		struct form f;
+
+		if (form_load_file(&f, argv[i], &dl) == ST_OK)
+			form_release(&f);
+		st_clear();
+	}
+	diag_sort(&dl);
+	diag_print(&dl, stdout, true);
+	if (diag_count(&dl, DIAG_ERROR))
+		rc = 1;
+	diag_list_release(&dl);
+	return rc;
+}
+
+/* ---- answers JSON -> state ------------------------------------------ */
+
+struct fill {
+	const char *answers_path;
+	const struct form *f;
+	struct form_state *st;
+	char *err;		/* first problem, "F.json: path: message" */
+};
+
+static bool fill_err(struct fill *fl, const char *path, const char *msg)
+{
+	if (!fl->err)
+		fl->err = xasprintf("%s: %s: %s", fl->answers_path, path, msg);
+	return false;
+}
+
+/* A JSON value as the form_value question q takes. */
+static bool json_to_value(struct fill *fl, const char *path, size_t q, json_t *j,
+			  struct form_value *out)
+{
+	const struct form_question *fq = &fl->f->questions[q];
+
+	out->type = FORM_V_EMPTY;
+	if (json_is_null(j))
+		return true;
+	switch (fq->type) {
+	case FORM_Q_TEXT:
+	case FORM_Q_SELECT_ONE:
+		if (!json_is_string(j))
+			return fill_err(fl, path, "expected a string");
+		out->type = FORM_V_TEXT;
+		out->u.s = (char *)json_string_value(j);
+		return true;
+	case FORM_Q_INTEGER:
+		if (!json_is_integer(j))
+			return fill_err(fl, path, "expected a whole number");
+		out->type = FORM_V_INT;
+		out->u.i = (int64_t)json_integer_value(j);
+		return true;
+	case FORM_Q_DECIMAL:
+		if (!json_is_number(j))
+			return fill_err(fl, path, "expected a number");
+		out->type = FORM_V_DEC;
+		out->u.d = json_number_value(j);
+		return true;
+	case FORM_Q_DATE:
+		if (!json_is_string(j) || !parse_date(json_string_value(j), &out->u.date))
+			return fill_err(fl, path, "expected a date \"YYYY-MM-DD\"");
+		out->type = FORM_V_DATE;
+		return true;
+	case FORM_Q_YES_NO:
+		if (!json_is_boolean(j))
+			return fill_err(fl, path, "expected true or false");
+		out->type = FORM_V_BOOL;
+		out->u.b = json_is_true(j);
+		return true;
+	case FORM_Q_SELECT_MULTIPLE: {
+		size_t i;
+		json_t *e;
+
+		if (!json_is_array(j))
+			return fill_err(fl, path, "expected an array of choice values");
+		out->type = FORM_V_MULTI;
+		out->u.multi.n = json_array_size(j);
+		out->u.multi.v = xcalloc(out->u.multi.n + 1, sizeof(char *));
+		json_array_foreach(j, i, e) {
+			if (!json_is_string(e)) {
+				free(out->u.multi.v);
+				out->type = FORM_V_EMPTY;
+				return fill_err(fl, path, "expected an array of choice values");
+			}
+			out->u.multi.v[i] = (char *)json_string_value(e);
+		}
+		return true;
+	}
+	default:
+		return fill_err(fl, path, "this question takes no answer");
+	}
+}
+
+static bool set_one(struct fill *fl, const char *path, struct form_ref r, json_t *j)
+{
+	struct form_value v = FORM_VALUE_INIT;
+	status_t st;
+	bool ok;
+
+	if (!json_to_value(fl, path, r.q, j, &v))
+		return false;
+	st = form_state_set(fl->st, r, &v);
+	ok = st == ST_OK || fill_err(fl, path, st_detail(st));
+	st_clear();
+	/* the strings were borrowed from the JSON document */
+	if (v.type == FORM_V_MULTI)
+		free(v.u.multi.v);
+	return ok;
+}
+
+static bool fill_members(struct fill *fl, size_t r, json_t *arr)
+{
+	const struct form *f = fl->f;
+	const char *rid = f->repeats[r].id;
+	size_t i;
+	json_t *m;
+
+	if (!json_is_array(arr))
+		return fill_err(fl, rid, "expected an array of member objects");
+	json_array_foreach(arr, i, m) {
+		size_t idx;
+		const char *key;
+		json_t *val;
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s[%zu]", rid, i);
+		if (!json_is_object(m))
+			return fill_err(fl, path, "expected an object");
+		if (form_state_repeat_add(fl->st, r, &idx) != ST_OK) {
+			st_clear();
+			return fill_err(fl, path, "too many members");
+		}
+		json_object_foreach(m, key, val) {
+			size_t q = form_find_question(f, key);
+
+			snprintf(path, sizeof(path), "%s[%zu].%s", rid, i, key);
+			if (q == FORM_NONE || f->questions[q].repeat != r)
+				return fill_err(fl, path, "not a question of this repeat group");
+			if (!set_one(fl, path, (struct form_ref){ q, idx }, val))
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool fill_answers(struct fill *fl, json_t *root)
+{
+	const struct form *f = fl->f;
+	const char *key;
+	json_t *val;
+
+	if (!json_is_object(root))
+		return fill_err(fl, "(top)", "expected an object of answers");
+	json_object_foreach(root, key, val) {
+		size_t q = form_find_question(f, key);
+		size_t r = form_find_repeat(f, key);
+
+		if (r != FORM_NONE) {
+			if (!fill_members(fl, r, val))
+				return false;
+		} else if (q == FORM_NONE) {
+			return fill_err(fl, key, "unknown question");
+		} else if (f->questions[q].repeat != FORM_NONE) {
+			return fill_err(fl, key, "belongs to a repeat group; give it inside the group's array");
+		} else if (!set_one(fl, key, (struct form_ref){ q, 0 }, val)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* ---- state -> output JSON ------------------------------------------- */
+
+static json_t *value_json(const struct form_value *v)
+{
+	char day[11];
+	json_t *a;
+
+	switch (v->type) {
+	case FORM_V_BOOL: return json_boolean(v->u.b);
+	case FORM_V_INT: return json_integer((json_int_t)v->u.i);
+	case FORM_V_DEC: return json_real(v->u.d);
+	case FORM_V_TEXT: return json_string(v->u.s);
+	case FORM_V_DATE:
+		format_date(v->u.date, day);
+		return json_string(day);
+	case FORM_V_MULTI:
+		a = json_array();
+		for (size_t i = 0; i < v->u.multi.n; i++)
+			json_array_append_new(a, json_string(v->u.multi.v[i]));
+		return a;
+	default:
+		return json_null();
+	}
+}
+
+static void add_problem(json_t *list, const char *path, const char *code, const char *msg)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "path", json_string(path));
+	if (code)
+		json_object_set_new(o, "code", json_string(code));
+	json_object_set_new(o, "message", json_string(msg));
+	json_array_append_new(list, o);
+}
+
+/* The values of exactly the fields rule r shares. */
+static json_t *shared_json(struct form_state *st, const struct form_rule *r)
+{
+	const struct form *f = form_state_form(st);
+	json_t *o = json_object();
+	bool *in = xcalloc(f->n_questions + 1, sizeof(bool));
+	bool *rep = xcalloc(f->n_repeats + 1, sizeof(bool));
+
+	for (size_t k = 0; k < r->n_share; k++) {
+		const struct form_share *sh = &r->share[k];
+
+		if (sh->repeat != FORM_NONE) {
+			rep[sh->repeat] = true;
+			for (size_t i = 0; i < f->repeats[sh->repeat].n_questions; i++)
+				in[f->repeats[sh->repeat].questions[i]] = true;
+		} else if (sh->question != FORM_NONE) {
+			in[sh->question] = true;
+			if (f->questions[sh->question].repeat != FORM_NONE)
+				rep[f->questions[sh->question].repeat] = true;
+			else
+				json_object_set_new(o, sh->id,
+						    value_json(form_state_value(st, (struct form_ref){ sh->question, 0 })));
+		}
+	}
+	for (size_t g = 0; g < f->n_repeats; g++) {
+		json_t *arr;
+
+		if (!rep[g])
+			continue;
+		arr = json_array();
+		for (size_t m = 0; m < form_state_repeat_count(st, g); m++) {
+			json_t *mo = json_object();
+
+			for (size_t i = 0; i < f->repeats[g].n_questions; i++) {
+				size_t q = f->repeats[g].questions[i];
+
+				if (in[q] && f->questions[q].type != FORM_Q_NOTE)
+					json_object_set_new(mo, f->questions[q].id,
+							    value_json(form_state_value(st, (struct form_ref){ q, m })));
+			}
+			json_array_append_new(arr, mo);
+		}
+		json_object_set_new(o, f->repeats[g].id, arr);
+	}
+	free(in);
+	free(rep);
+	return o;
+}
+
+static json_t *fill_output(struct form_state *st, size_t lang, int64_t today)
+{
+	const struct form *f = form_state_form(st);
+	json_t *out = json_object(), *visible = json_array(), *errors = json_array();
+	json_t *warnings = json_array(), *calc = json_object(), *refs = json_array();
+	json_t *form = json_object();
+	const struct form_referral *rv;
+	struct form_progress p;
+	size_t n;
+	char day[11];
+
+	for (size_t q = 0; q < f->n_questions; q++) {
+		size_t ni = form_state_instances(st, q);
+
+		for (size_t i = 0; i < ni; i++) {
+			struct form_ref r = { q, i };
+			char *path;
+
+			if (!form_state_relevant(st, r))
+				continue;
+			path = form_ref_path(f, r);
+			json_array_append_new(visible, json_string(path));
+			if (f->questions[q].type == FORM_Q_CALCULATE)
+				json_object_set_new(calc, path, value_json(form_state_value(st, r)));
+			if (form_state_error(st, r) != FORM_ERR_NONE)
+				add_problem(errors, path, form_error_name(form_state_error(st, r)),
+					    form_state_error_message(st, r, lang));
+			if (form_state_warning(st, r))
+				add_problem(warnings, path, NULL, form_state_warning_message(st, r, lang));
+			free(path);
+		}
+		/* a repeat's count error, reported where its first question is */
+		size_t rp = f->questions[q].repeat;
+		if (rp != FORM_NONE && f->repeats[rp].questions[0] == q) {
+			int ce = form_state_repeat_count_error(st, rp);
+			char msg[96];
+
+			if (ce < 0)
+				snprintf(msg, sizeof(msg), "At least %lld members are needed.",
+					 (long long)f->repeats[rp].min);
+			else
+				snprintf(msg, sizeof(msg), "At most %lld members are allowed.",
+					 (long long)f->repeats[rp].max);
+			if (ce)
+				add_problem(errors, f->repeats[rp].id, ce < 0 ? "min" : "max", msg);
+		}
+	}
+	n = form_state_referrals(st, &rv);
+	for (size_t i = 0; i < n; i++) {
+		const struct form_rule *r = rv[i].rule;
+		json_t *o = json_object();
+
+		json_object_set_new(o, "rule", json_string(r->id));
+		json_object_set_new(o, "service", json_string(r->service));
+		json_object_set_new(o, "partner", json_string(r->partner));
+		json_object_set_new(o, "urgency", json_string(form_urgency_name(rv[i].urgency)));
+		json_object_set_new(o, "reason", json_string(form_text(f, &r->reason, lang)));
+		json_object_set_new(o, "consent", json_boolean(rv[i].consent));
+		json_object_set_new(o, "sendable", json_boolean(rv[i].sendable));
+		json_object_set_new(o, "shared", shared_json(st, r));
+		json_array_append_new(refs, o);
+	}
+	form_state_progress(st, &p);
+	format_date(today, day);
+	json_object_set_new(form, "id", json_string(f->id));
+	json_object_set_new(form, "version", json_string(f->version));
+	json_object_set_new(out, "form", form);
+	json_object_set_new(out, "language", json_string(f->languages[lang]));
+	json_object_set_new(out, "today", json_string(day));
+	json_object_set_new(out, "complete", json_boolean(p.complete));
+	json_object_set_new(out, "visible", visible);
+	json_object_set_new(out, "errors", errors);
+	json_object_set_new(out, "warnings", warnings);
+	json_object_set_new(out, "calculated", calc);
+	json_object_set_new(out, "referrals", refs);
+	return out;
+}
+
+static int form_fill(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "answers", required_argument, NULL, 'a' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "today", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *answers = NULL, *lang_opt = NULL;
+	int64_t today = util_today();
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct fill fl = { 0 };
+	json_error_t jerr;
+	struct form f;
+	json_t *root, *out;
+	size_t lang;
+	int c, rc = 0;
+	char *text;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': answers = optarg; break;
+		case 'l': lang_opt = optarg; break;
+		case 't':
+			if (!parse_date(optarg, &today))
+				return cli_usage_error("--today: expected YYYY-MM-DD, not '%s'", optarg);
+			break;
+		case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1 || !answers)
+		return cli_usage_error("usage: senda form fill FORM --answers FILE.json [--lang L] [--today YYYY-MM-DD]");
+	if (form_load_file(&f, argv[optind], &dl) != ST_OK) {
+		diag_sort(&dl);
+		diag_print(&dl, stderr, true);
+		diag_list_release(&dl);
+		fprintf(stderr, "%s\n", st_detail(ST_FORM));
+		st_clear();
+		return 1;
+	}
+	diag_list_release(&dl);
+	lang = f.default_language;
+	if (lang_opt && (lang = form_find_language(&f, lang_opt)) == FORM_NONE) {
+		form_release(&f);
+		return cli_usage_error("--lang: the form has no language '%s'", lang_opt);
+	}
+	root = json_load_file(answers, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		fprintf(stderr, "%s:%d: %s\n", answers, jerr.line, jerr.text);
+		form_release(&f);
+		return 1;
+	}
+	fl.answers_path = answers;
+	fl.f = &f;
+	fl.st = form_state_new(&f, today);
+	if (!fill_answers(&fl, root)) {
+		fprintf(stderr, "%s\n", fl.err);
+		rc = 1;
+	} else {
+		out = fill_output(fl.st, lang, today);
+		text = json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
+		if (text)
+			printf("%s\n", text);
+		free(text);
+		json_decref(out);
+	}
+	free(fl.err);
+	json_decref(root);
+	form_state_free(fl.st);
+	form_release(&f);
+	return rc;
+}
+
+/* ---- dispatch -------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} form_cmds[] = {
+	{ "check", form_check },
+	{ "fill", form_fill },
+};
+
+int cmd_form(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	if (argc >= 2)
+		for (size_t i = 0; i < ARRAY_SIZE(form_cmds); i++)
+			if (!strcmp(argv[1], form_cmds[i].name))
+				return form_cmds[i].run(argc - 1, argv + 1);
+	return cli_usage_error("usage: senda form check FILE... | senda form fill FORM --answers FILE.json [--lang L] [--today YYYY-MM-DD]");
+}
