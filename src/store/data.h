@@ -20,10 +20,12 @@
  *    call becomes a savepoint, and a failing call undoes only itself.
  *
  *  - Records come back in structs the caller owns, and lists in
- *    `struct X_list { X *v; size_t n, alloc; }`.  Initialise with X_INIT
- *    (or memset 0) and free with X_release() / X_list_release(); a struct
- *    may be reused after release.  Loaders append to a list, so clear it
- *    (release) before reuse if you want only the new rows.
+ *    `struct X_list { X *v; size_t n, alloc; }`.  Free with X_release() /
+ *    X_list_release().  A *_get() function fills its out struct without
+ *    freeing what it held (it may be uninitialised; release it yourself
+ *    before reusing it); after a failure it holds nothing to free.  Loaders
+ *    append to a list, which must be initialised (X_LIST_INIT); release it
+ *    before reuse if you want only the new rows.
  *
  *  - Ids are canonical UUID strings (36 characters + NUL).  Times are
  *    seconds since the epoch from util_now() (tests pin SENDA_NOW).
@@ -143,7 +145,7 @@ void store_interview_list_release(struct store_interview_list *l);
  */
 status_t store_interview_create(struct store *st, struct store_interview *iv);
 
-/* Load one interview by id into *out (released first). */
+/* Load one interview by id into *out. */
 status_t store_interview_get(struct store *st, const char *id,
 			     struct store_interview *out);
 

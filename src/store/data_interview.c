@@ -127,8 +127,8 @@ static status_t iv_query(struct store *st, sqlite3_stmt *s,
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (one) {
-			store_interview_release(one);
-			ret = iv_from_row(s, one);
+			if ((ret = iv_from_row(s, one)))
+				store_interview_release(one);
 			rc = SQLITE_DONE;
 			break;
 		}

@@ -228,7 +228,6 @@ status_t store_outbox_get(struct store *st, const char *name,
 	data_bind_text(s, 1, id);
 	if (!(ret = ob_query(st, s, &l))) {
 		if (l.n == 1) {
-			store_outbox_item_release(out);
 			*out = l.v[0];
 			l.n = 0;
 		} else {

@@ -147,8 +147,8 @@ static status_t ref_query(struct store *st, sqlite3_stmt *s, struct store_referr
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (one) {
-			store_referral_release(one);
-			ret = ref_from_row(s, one);
+			if ((ret = ref_from_row(s, one)))
+				store_referral_release(one);
 			*found = true;
 			rc = SQLITE_DONE;
 			break;
