@@ -78,6 +78,7 @@ void sync_client_release(struct sync_client *c)
 	free(c->url);
 	free(c->pin);
 	c->url = c->pin = NULL;
+	sync_ivmap_release(&c->ivmap);
 	crypto_sign_wipe(c->secret, sizeof(c->secret));
 }
 

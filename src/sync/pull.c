@@ -40,14 +40,17 @@ static void add_decision(struct store *st, const struct proto_decision *d, json_
 	struct store_decision dec;
 	memset(&dec, 0, sizeof(dec));
 	memcpy(dec.id, d->id, sizeof(dec.id));
-	const char *by = jstr(pl, "by"), *text = jstr(pl, "comment");
+	/* The server nests the supervisor's item under "decision". */
+	json_t *inner = json_object_get(pl, "decision");
+	json_t *src = json_is_object(inner) ? inner : pl;
+	const char *by = jstr(pl, "by"), *text = jstr(src, "comment");
 	dec.interview_id = xstrdup(d->interview);
 	dec.kind = xstrdup(kind);
 	dec.author = xstrdup(by ? by : "supervisor");
 	dec.text = xstrdup(text ? text : "");
 	status_t s = store_decision_add(st, &dec);
 	if (s == ST_OK) {
-		json_t *comments = json_object_get(pl, "comments");
+		json_t *comments = json_object_get(src, "comments");
 		const char *q;
 		json_t *v;
 		json_object_foreach(comments, q, v) {
@@ -131,8 +134,14 @@ static const struct {
 	/* "conflict" and kinds we do not know: kept by the server, skipped here. */
 };
 
-static void apply_entry(struct store *st, const struct proto_decision *d)
+static void apply_entry(struct sync_client *c, struct proto_decision *d)
 {
+	struct store *st = c->st;
+	if (*d->interview) {
+		char local[sizeof(d->interview)];
+		snprintf(local, sizeof(local), "%s", sync_local_interview(c, d->interview));
+		memcpy(d->interview, local, sizeof(local));
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(decision_kinds); i++) {
 		if (strcmp(d->kind, decision_kinds[i].kind))
 			continue;
@@ -198,7 +207,7 @@ status_t sync_pull(struct sync_client *c)
 		}
 		s = store_begin(st);
 		for (size_t i = 0; s == ST_OK && i < f.n; i++)
-			apply_entry(st, &f.v[i]);
+			apply_entry(c, &f.v[i]);
 		if (s == ST_OK && f.n) {
 			char cur[32];
 			snprintf(cur, sizeof(cur), "%lld", (long long)f.cursor);

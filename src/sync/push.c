@@ -74,39 +74,41 @@ static void emit(struct push *p, const struct store_outbox_item *it, enum sync_e
 
 /*
  * The interview an item belongs to, for the wire: the payload's own
- * "interview" if it names one, else the object itself for interview-bound
- * kinds (an interview item names its own interview, so the server can tie
- * a resubmission and the referrals to it), else the referral's interview.
- * NULL when there is none.
+ * "interview" if it names one, else the object itself for amendments and
+ * decisions, else the referral's interview; always translated to the id
+ * the server knows (sync_int.h).  NULL for an interview item (its own id
+ * is the interview's on the server) and for a loose audit entry.
  */
-static char *item_interview(struct store *st, const struct store_outbox_item *it,
+static char *item_interview(struct sync_client *c, const struct store_outbox_item *it,
 			    enum proto_kind kind)
 {
 	const char *obj = it->object_id && *it->object_id ? it->object_id : NULL;
+	char *local = NULL;
+	if (kind == PROTO_KIND_INTERVIEW)
+		return NULL;
 	const char *key = strstr(it->payload, "\"interview\":\"");
 	if (key) {
-		key += strlen("\"interview\":\"");
-		char *id = xstrndup(key, PROTO_UUID_LEN);
-		if (proto_is_uuid(id))
-			return id;
-		free(id);
+		local = xstrndup(key + strlen("\"interview\":\""), PROTO_UUID_LEN);
+		if (!proto_is_uuid(local)) {
+			free(local);
+			local = NULL;
+		}
 	}
-	switch (kind) {
-	case PROTO_KIND_AUDIT:
-		return NULL;
-	case PROTO_KIND_REFERRAL: {
+	if (!local && kind == PROTO_KIND_REFERRAL && obj) {
 		struct store_referral r;
 		memset(&r, 0, sizeof(r));
-		char *id = NULL;
-		if (obj && store_referral_get(st, obj, &r) == ST_OK && r.interview_id)
-			id = xstrdup(r.interview_id);
+		if (store_referral_get(c->st, obj, &r) == ST_OK && r.interview_id)
+			local = xstrdup(r.interview_id);
 		store_referral_release(&r);
 		st_clear();
-		return id;
 	}
-	default:
-		return obj ? xstrdup(obj) : NULL;
-	}
+	if (!local && kind != PROTO_KIND_AUDIT && kind != PROTO_KIND_REFERRAL && obj)
+		local = xstrdup(obj);
+	if (!local)
+		return NULL;
+	char *server = xstrdup(sync_server_interview(c, local));
+	free(local);
+	return server;
 }
 
 /* Mark items failed (back to queued, due again now) after a failed request. */
@@ -212,7 +214,7 @@ static status_t send_items(struct push *p, struct store_outbox_item **v, size_t 
 			n--, i--;
 			continue;
 		}
-		char *iv = item_interview(p->c->st, v[i], kind);
+		char *iv = item_interview(p->c, v[i], kind);
 		if (proto_batch_add(&b, v[i]->id, kind, iv, v[i]->payload) != ST_OK) {
 			char *why = xasprintf("cannot be sent: %s", st_detail(ST_INVALID));
 			item_quarantine(p, v[i], why);

@@ -12,6 +12,23 @@
 #include "sync/http.h"
 #include "sync/sync.h"
 
+/*
+ * The server knows an interview by the item id of the outbox item that
+ * first delivered it (docs/sync-protocol.md, section 4: the interview item's
+ * id); the device by its own interview UUID.  This map joins the two:
+ * referrals, amendments and decisions name the server's id on the wire,
+ * and decisions coming back are applied to the local interview.
+ */
+struct sync_ivmap_entry {
+	char local[37];
+	char server[37];
+	size_t order;		/* queue position, oldest first */
+};
+struct sync_ivmap {
+	struct sync_ivmap_entry *by_local, *by_server;	/* the same pairs, sorted twice */
+	size_t n, alloc;
+};
+
 struct sync_client {
 	struct store *st;
 	struct sync_http *http;
@@ -20,7 +37,16 @@ struct sync_client {
 	char device[37];
 	uint8_t secret[CRYPTO_SIGN_SECRET_LEN];
 	struct sync_stats *stats;
+	struct sync_ivmap ivmap;
+	bool ivmap_loaded;
+	int ivmap_reloads;
 };
+void sync_ivmap_release(struct sync_ivmap *m);
+
+/* The server's id for a local interview (the local id when unknown). */
+const char *sync_server_interview(struct sync_client *c, const char *local);
+/* The local interview for a server id (the id itself when unknown). */
+const char *sync_local_interview(struct sync_client *c, const char *server);
 
 /*
  * Load the enrolment from the store and open the transport.  ST_NOTFOUND
