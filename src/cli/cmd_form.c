@@ -296,28 +296,39 @@ static json_t *fill_output(struct form_state *st, size_t lang, int64_t today)
 	char day[11];
 
 	for (size_t q = 0; q < f->n_questions; q++) {
-		size_t ni = form_state_instances(st, q);
-
-		for (size_t i = 0; i < ni; i++) {
-			struct form_ref r = { q, i };
-			char *path;
-
-			if (!form_state_relevant(st, r))
-				continue;
-			path = form_ref_path(f, r);
-			json_array_append_new(visible, json_string(path));
-			if (f->questions[q].type == FORM_Q_CALCULATE)
-				json_object_set_new(calc, path, value_json(form_state_value(st, r)));
-			if (form_state_error(st, r) != FORM_ERR_NONE)
-				add_problem(errors, path, form_error_name(form_state_error(st, r)),
-					    form_state_error_message(st, r, lang));
-			if (form_state_warning(st, r))
-				add_problem(warnings, path, NULL, form_state_warning_message(st, r, lang));
-			free(path);
-		}
-		/* a repeat's count error, reported where its first question is */
 		size_t rp = f->questions[q].repeat;
-		if (rp != FORM_NONE && f->repeats[rp].questions[0] == q) {
+		const size_t *qs = &q;
+		size_t nq = 1, nm = 1;
+
+		/* a repeat group reads member by member, at its first question */
+		if (rp != FORM_NONE) {
+			if (f->repeats[rp].questions[0] != q)
+				continue;
+			qs = f->repeats[rp].questions;
+			nq = f->repeats[rp].n_questions;
+			nm = form_state_repeat_count(st, rp);
+		}
+		for (size_t m = 0; m < nm; m++) {
+			for (size_t k = 0; k < nq; k++) {
+				struct form_ref r = { qs[k], m };
+				char *path;
+
+				if (!form_state_relevant(st, r))
+					continue;
+				path = form_ref_path(f, r);
+				json_array_append_new(visible, json_string(path));
+				if (f->questions[r.q].type == FORM_Q_CALCULATE)
+					json_object_set_new(calc, path, value_json(form_state_value(st, r)));
+				if (form_state_error(st, r) != FORM_ERR_NONE)
+					add_problem(errors, path, form_error_name(form_state_error(st, r)),
+						    form_state_error_message(st, r, lang));
+				if (form_state_warning(st, r))
+					add_problem(warnings, path, NULL,
+						    form_state_warning_message(st, r, lang));
+				free(path);
+			}
+		}
+		if (rp != FORM_NONE) {
 			int ce = form_state_repeat_count_error(st, rp);
 			char msg[96];
 
