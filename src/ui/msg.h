@@ -1,0 +1,100 @@
+/*
+ * msg.h - the console's own text in every language it speaks (English and
+ * Spanish), one line per message.  The interview's questions come from the
+ * form in the respondent's language; these are the frame around them,
+ * chosen by the config's [console] language.
+ */
+#ifndef SENDA_UI_MSG_H
+#define SENDA_UI_MSG_H
+
+/* _(ID, "English", "Español") */
+#define UI_MSG_LIST(_) \
+	_(TITLE,          "senda",                               "senda") \
+	_(UNLOCK_PROMPT,  "Passphrase: ",                        "Frase de acceso: ") \
+	_(UNLOCK_HINT,    "Enter the passphrase to open the store.", "Escriba la frase de acceso para abrir el almacén.") \
+	_(UNLOCK_WRONG,   "Wrong passphrase. Try again.",        "Frase de acceso incorrecta. Intente de nuevo.") \
+	_(UNLOCK_WAIT,    "Checking...",                         "Comprobando...") \
+	_(UNLOCK_LOCKED,  "Locked after %d idle minutes. Answers are saved.", "Bloqueado tras %d minutos inactivo. Las respuestas están guardadas.") \
+	_(CASES_TITLE,    "Interviews",                          "Entrevistas") \
+	_(CASES_EMPTY,    "No interviews yet. Press n to start one.", "Aún no hay entrevistas. Pulse n para empezar una.") \
+	_(COL_NAME,       "Respondent",                          "Persona") \
+	_(COL_FORM,       "Form",                                "Formulario") \
+	_(COL_LANG,       "Lang",                                "Idioma") \
+	_(COL_STATUS,     "Status",                              "Estado") \
+	_(COL_PROGRESS,   "Progress",                            "Avance") \
+	_(COL_CHANGED,    "Changed",                             "Cambio") \
+	_(FILTER_ALL,     "all",                                 "todas") \
+	_(SORT_CHANGED,   "last change",                         "último cambio") \
+	_(SORT_NAME,      "name",                                "nombre") \
+	_(SORT_STATUS,    "status",                              "estado") \
+	_(SEARCH_PROMPT,  "Search: ",                            "Buscar: ") \
+	_(FILTER_LABEL,   "Filter",                              "Filtro") \
+	_(SORT_LABEL,     "Sort",                                "Orden") \
+	_(PICK_FORM,      "New interview: choose the form",      "Nueva entrevista: elija el formulario") \
+	_(PICK_LANG,      "Choose the respondent's language",    "Elija el idioma de la persona") \
+	_(NO_FORMS,       "No forms found.",                     "No se encontraron formularios.") \
+	_(SECTION_N,      "Section %zu of %zu",                  "Sección %zu de %zu") \
+	_(ANSWERED,       "%zu/%zu answered",                    "%zu/%zu respondidas") \
+	_(ERRORS,         "%zu errors",                          "%zu errores") \
+	_(SAVED,          "saved",                               "guardado") \
+	_(NOT_SAVED,      "NOT SAVED",                           "NO GUARDADO") \
+	_(SYNC_OFFLINE,   "sync: %zu queued",                    "envío: %zu en cola") \
+	_(REQUIRED_MARK,  "required",                            "obligatoria") \
+	_(HIDDEN_NOW,     "This question no longer applies.",    "Esta pregunta ya no aplica.") \
+	_(WARN_ACK,       "Press Enter again to keep this answer.", "Pulse Intro otra vez para mantener esta respuesta.") \
+	_(WARN_ACKED,     "Warning acknowledged.",               "Advertencia confirmada.") \
+	_(YES,            "yes",                                 "sí") \
+	_(NO,             "no",                                  "no") \
+	_(SELECT_HINT,    "Arrows or number, type to filter, Enter accepts", "Flechas o número, escriba para filtrar, Intro acepta") \
+	_(MULTI_HINT,     "Space toggles, Enter accepts",        "Espacio marca, Intro acepta") \
+	_(YESNO_HINT,     "y/n, Enter accepts",                  "s/n, Intro acepta") \
+	_(DATE_HINT,      "YYYY-MM-DD",                          "AAAA-MM-DD") \
+	_(CALCULATED,     "Calculated",                          "Calculado") \
+	_(MEMBERS,        "%zu members",                         "%zu miembros") \
+	_(MEMBERS_OPEN,   "Press Enter to list, add or edit members", "Pulse Intro para ver, añadir o editar miembros") \
+	_(MEMBER_N,       "Member %zu",                          "Miembro %zu") \
+	_(MEMBERS_TITLE,  "Members: a add, Enter edit, d remove, Esc back", "Miembros: a añadir, Intro editar, d quitar, Esc volver") \
+	_(MEMBERS_NONE,   "No members yet. Press a to add one.", "Aún no hay miembros. Pulse a para añadir.") \
+	_(MEMBERS_MAX,    "No more members allowed.",            "No se permiten más miembros.") \
+	_(TREE_TITLE,     "Sections and questions (Enter jumps)", "Secciones y preguntas (Intro salta)") \
+	_(REVIEW_TITLE,   "Review (Enter jumps, F10 finishes)",  "Revisión (Intro salta, F10 termina)") \
+	_(REVIEW_OK,      "Nothing is missing. Press F10 to finish.", "No falta nada. Pulse F10 para terminar.") \
+	_(REVIEW_BLOCKED, "Fix the errors above before finishing.", "Corrija los errores antes de terminar.") \
+	_(REVIEW_UNACKED, "Unacknowledged warning",              "Advertencia sin confirmar") \
+	_(REVIEW_REQUIRED,"Required, unanswered",                "Obligatoria sin respuesta") \
+	_(REVIEW_MEMBERS, "Wrong number of members",             "Número de miembros incorrecto") \
+	_(FINISHED,       "Interview finished and queued for sync.", "Entrevista terminada y en cola para envío.") \
+	_(RESULT_TITLE,   "Referrals",                           "Derivaciones") \
+	_(RESULT_NONE,    "No referrals apply.",                 "No corresponde ninguna derivación.") \
+	_(RESULT_CONSENT, "consent given: will be sent",         "con consentimiento: se enviará") \
+	_(RESULT_NOCONSENT,"NO consent: will not be sent",       "SIN consentimiento: no se enviará") \
+	_(RESULT_URGENCY, "urgency",                             "urgencia") \
+	_(RESULT_WROTE,   "Summary written to %s",               "Resumen escrito en %s") \
+	_(HELP_TITLE,     "Keys (Esc to go back)",               "Teclas (Esc para volver)") \
+	_(TOO_SMALL,      "Window too small: need at least 80x24.", "Ventana demasiado pequeña: se necesita 80x24.") \
+	_(LANG_NOW,       "Interview language: %s",              "Idioma de la entrevista: %s") \
+	_(STATUS_draft,   "draft",                               "borrador") \
+	_(STATUS_completed,"completed",                          "completada") \
+	_(STATUS_returned,"returned",                            "devuelta") \
+	_(RESUME_AT,      "Resuming at %s",                      "Continuando en %s") \
+	_(AMENDING,       "Editing a completed interview: changes are recorded as an amendment.", "Editando una entrevista completada: los cambios quedan como enmienda.")
+
+enum ui_msg {
+#define UI_MSG_ENUM_(id, en, es) UI_MSG_##id,
+	UI_MSG_LIST(UI_MSG_ENUM_)
+#undef UI_MSG_ENUM_
+	UI_MSG_COUNT_
+};
+
+enum ui_lang { UI_LANG_EN, UI_LANG_ES, UI_LANG_COUNT_ };
+
+void ui_msg_set_lang(enum ui_lang lang);
+/* "en"/"es"; false for others. */
+bool ui_msg_parse_lang(const char *s, enum ui_lang *out);
+const char *ui_msg(enum ui_msg id);
+/* The status word for "draft", "completed", ... in the console language. */
+const char *ui_msg_status(const char *status);
+
+#define M(id) ui_msg(UI_MSG_##id)
+
+#endif
