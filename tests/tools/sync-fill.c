@@ -1,0 +1,184 @@
+/*
+ * sync-fill - fill a senda store's outbox the way finishing interviews
+ * does, for the sync tests, the soak and the benchmark: each interview is
+ * completed with its referrals, and its outbox items (the interview, then
+ * one per referral) are queued in the same transaction.
+ *
+ * usage: sync-fill --dir DIR [--create] [--kdf-memory KIB] [--kdf-iterations N]
+ *          [--interviews N] [--referrals K] [--ids FILE] [--tag T]
+ * The passphrase is read as one line from standard input.  --ids appends
+ * "kind id" for every queued item, so a test can ask the server for each.
+ * Payloads hold made-up answers of realistic size, no real data.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "store/store.h"
+#include "util/util.h"
+
+static const char *const services[] = {
+	"legal_orientation", "shelter", "medical", "psychosocial", "work_permit_clinic",
+	"family_tracing", "child_protection", "asylum_comar",
+};
+
+static void die(const char *what, status_t s)
+{
+	fprintf(stderr, "sync-fill: %s: %s\n", what, st_detail(s));
+	exit(status_exit(s) ? status_exit(s) : 1);
+}
+
+/* A completed intake's answers: ~40 fields of the kinds the form asks. */
+static char *interview_payload(unsigned n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "{\"form\":\"intake\",\"form_version\":\"2023-05\",\"state\":\"completed\","
+		    "\"language\":\"es\",\"answers\":{");
+	strbuf_addf(&sb, "\"consent.interview\":\"yes\",\"consent.share_legal\":\"yes\","
+		    "\"consent.share_health\":\"no\",\"consent.text_version\":\"2023-05-01\","
+		    "\"identity.given_name\":\"Persona %u\",\"identity.family_name\":\"Ejemplo\","
+		    "\"identity.birth_date\":\"19%02u-0%u-1%u\",\"identity.sex\":\"%s\","
+		    "\"identity.nationality\":\"%s\",\"identity.languages\":[\"es\"],"
+		    "\"identity.documents\":[\"national_id\"],\"identity.phone\":\"+52 962 555 %04u\","
+		    "\"group.size\":%u,", n, 60 + n % 40, 1 + n % 9, n % 10,
+		    n % 2 ? "female" : "male", n % 3 ? "HN" : "VE", n % 10000, 1 + n % 4);
+	for (unsigned m = 1; m <= 1 + n % 4; m++)
+		strbuf_addf(&sb, "\"members[%u].relationship\":\"%s\",\"members[%u].age\":%u,"
+			    "\"members[%u].sex\":\"%s\",", m, m % 2 ? "child" : "spouse", m,
+			    m % 2 ? 3 + m : 30 + m, m, m % 2 ? "female" : "male");
+	strbuf_addf(&sb, "\"journey.origin\":\"%s\",\"journey.left\":\"2023-0%u-0%u\","
+		    "\"journey.route\":[\"GT\",\"MX\"],\"journey.location\":\"Tapachula\","
+		    "\"journey.weeks_here\":%u,\"journey.destination\":\"US\","
+		    "\"journey.sponsor_us\":\"%s\",\"protection.fear_of_return\":\"yes\","
+		    "\"protection.grounds\":[\"violence\"],\"protection.violence_journey\":\"%s\","
+		    "\"protection.trafficking\":\"no\",\"protection.gbv\":\"no\","
+		    "\"protection.medical\":\"%s\",\"protection.pregnant\":\"no\","
+		    "\"pathways.appointment\":\"no\",\"pathways.family_canada\":\"no\","
+		    "\"pathways.skills\":[\"agriculture\"],\"outcome.urgency\":\"normal\","
+		    "\"outcome.notes\":\"Entrevista %u completa; sin observaciones.\"}}",
+		    n % 3 ? "HN" : "VE", 1 + n % 9, 1 + n % 9, n % 12, n % 2 ? "yes" : "no",
+		    n % 5 ? "no" : "yes", n % 7 ? "no" : "yes", n);
+	return strbuf_detach(&sb, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "create", no_argument, NULL, 'c' },
+		{ "kdf-memory", required_argument, NULL, 'm' },
+		{ "kdf-iterations", required_argument, NULL, 'i' },
+		{ "interviews", required_argument, NULL, 'n' },
+		{ "referrals", required_argument, NULL, 'r' },
+		{ "ids", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *ids_path = NULL;
+	bool create = false;
+	int64_t mem = 64, iters = 1, n_iv = 1, n_ref = 4;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		bool ok = true;
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'c': create = true; break;
+		case 'm': ok = parse_int64(optarg, &mem); break;
+		case 'i': ok = parse_int64(optarg, &iters); break;
+		case 'n': ok = parse_int64(optarg, &n_iv); break;
+		case 'r': ok = parse_int64(optarg, &n_ref); break;
+		case 'o': ids_path = optarg; break;
+		default: ok = false;
+		}
+		if (!ok) {
+			fprintf(stderr, "usage: sync-fill --dir DIR [--create] [--interviews N] "
+				"[--referrals K] [--ids FILE]\n");
+			return 2;
+		}
+	}
+	if (!dir)
+		return 2;
+
+	char *pass = NULL;
+	size_t len = 0;
+	status_t s = crypto_passphrase_read(0, NULL, &pass, &len);
+	if (s != ST_OK)
+		die("passphrase", s);
+	struct store_open_opts so;
+	memset(&so, 0, sizeof(so));
+	so.kdf.memory_kib = (uint32_t)mem;
+	so.kdf.iterations = (uint32_t)iters;
+	so.busy_timeout_ms = 30000;
+	struct store *st = NULL;
+	if (create) {
+		char recovery[STORE_RECOVERY_KEY_LEN];
+		if ((s = path_mkdir_p(dir, 0700)) != ST_OK)
+			die(dir, s);
+		s = store_create(dir, pass, len, &so, recovery, &st);
+	} else {
+		s = store_open(dir, pass, len, false, &so, &st);
+	}
+	crypto_secure_free(pass);
+	if (s != ST_OK)
+		die(dir, s);
+
+	FILE *ids = ids_path ? fopen(ids_path, "a") : NULL;
+	if (ids_path && !ids) {
+		perror(ids_path);
+		return 1;
+	}
+	for (int64_t k = 0; k < n_iv; k++) {
+		unsigned seed;
+		util_random(&seed, sizeof(seed));
+		struct store_interview iv;
+		char id[37];
+		store_interview_init(&iv);
+		iv.form_id = xstrdup("intake");
+		iv.form_version = xstrdup("2023-05");
+		iv.language = xstrdup("es");
+		iv.status = STORE_IV_COMPLETED;
+		char *payload = interview_payload(seed % 100000);
+		if ((s = store_begin(st)) != ST_OK ||
+		    (s = store_interview_create(st, &iv)) != ST_OK ||
+		    (s = store_outbox_add(st, "interview", iv.id, payload, id)) != ST_OK)
+			die("queueing an interview", s);
+		if (ids)
+			fprintf(ids, "interview %s\n", id);
+		free(payload);
+		for (int64_t r = 0; r < n_ref; r++) {
+			struct store_referral ref;
+			memset(&ref, 0, sizeof(ref));
+			const char *svc = services[(seed + (unsigned)r) % ARRAY_SIZE(services)];
+			ref.interview_id = xstrdup(iv.id);
+			ref.rule_id = xasprintf("rule-%s", svc);
+			ref.service = xstrdup(svc);
+			ref.partner = xstrdup("partner-tapachula");
+			ref.urgency = xstrdup(r ? "normal" : "high");
+			ref.reason = xstrdup("fear of return");
+			ref.consent_ok = true;
+			ref.shared_fields = xstrdup("[\"identity.languages\",\"group.size\"]");
+			if ((s = store_referral_add(st, &ref)) != ST_OK)
+				die("adding a referral", s);
+			char *rp = xasprintf("{\"service\":\"%s\",\"partner\":\"partner-tapachula\","
+					     "\"urgency\":\"%s\",\"fields\":{\"identity.languages\":"
+					     "[\"es\"],\"group.size\":%u}}", svc, ref.urgency,
+					     1 + seed % 4);
+			if ((s = store_outbox_add(st, "referral", ref.id, rp, id)) != ST_OK)
+				die("queueing a referral", s);
+			if (ids)
+				fprintf(ids, "referral %s\n", id);
+			free(rp);
+			store_referral_release(&ref);
+		}
+		if ((s = store_commit(st)) != ST_OK)
+			die("committing", s);
+		store_interview_release(&iv);
+	}
+	if (ids && fclose(ids) != 0) {
+		perror(ids_path);
+		return 1;
+	}
+	store_close(st);
+	return 0;
+}
