@@ -248,9 +248,10 @@ for i in range(5):
 case("large-group-60", {"travelling_with_others": True, "members": big, "need_shelter": True,
      "lost_contact_family": True, "lost_contact_details": "Cousin left behind in Tapanatepec.",
      "caseworker_urgency": "urgent"})
-case("language-fallback-portuguese", {"given_name": "João", "family_name": "Silva",
+case("language-fallback-portuguese", {"given_name": "João", "family_name": "Silva", "sex": "male",
      "nationality": "brazil", "country_of_origin": "brazil", "languages_spoken": ["portuguese"],
-     "intended_destination": "undecided", "need_shelter": True}, lang="pt")
+     "intended_destination": "undecided", "need_shelter": True, "dob_known": False,
+     "date_of_birth": None, "estimated_age": 121}, lang="pt", form="intake+pt")
 
 # follow-up form
 FBASE = {"followup_consent": True, "consent_share_services": True, "contact_mode": "phone_call",
