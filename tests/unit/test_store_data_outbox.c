@@ -1,0 +1,301 @@
+/*
+ * test_store_data_outbox.c - the outbox state machine sync relies on
+ * (ids and content hashes, due times, attempts, quarantine and retry,
+ * recovery after a crash) and the audit trail's tamper detection: a
+ * changed, removed, reordered or cut-off entry is named by number.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "store/data.h"
+#include "store/schema.h"
+#include "store/store.h"
+#include "util/util.h"
+
+#define T0 1700000000LL
+
+static int setup(void **state)
+{
+	struct store *st = NULL;
+
+	setenv("SENDA_NOW", "1700000000", 1);
+	store_set_actor("sync");
+	if (store_open_memory(&st) != ST_OK)
+		return -1;
+	*state = st;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	store_close(*state);
+	unsetenv("SENDA_NOW");
+	return 0;
+}
+
+/* get into a struct that may hold an earlier item */
+static status_t ob_get(struct store *st, const char *id, struct store_outbox_item *it)
+{
+	store_outbox_item_release(it);
+	return store_outbox_get(st, id, it);
+}
+
+static void test_outbox_add_hash(void **state)
+{
+	struct store *st = *state;
+	struct store_outbox_item it = { 0 };
+	char id[37];
+
+	assert_int_equal(store_outbox_add(st, "referral", "ref-1", "abc", id), ST_OK);
+	assert_int_equal(strlen(id), 36);
+	assert_int_equal(ob_get(st, id, &it), ST_OK);
+	assert_string_equal(it.id, id);
+	assert_int_equal(it.seq, 1);
+	assert_string_equal(it.kind, "referral");
+	assert_string_equal(it.object_id, "ref-1");
+	assert_string_equal(it.payload, "abc");
+	/* SHA-256("abc"), FIPS 180-2 appendix B.1. */
+	assert_string_equal(it.hash,
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(it.state, STORE_OUTBOX_QUEUED);
+	assert_int_equal(it.attempts, 0);
+	assert_int_equal(it.created, T0);
+	assert_int_equal(it.delivered, 0);
+	assert_null(it.receipt);
+	assert_null(it.last_error);
+
+	assert_int_equal(store_outbox_add(st, "", "x", "{}", NULL), ST_INVALID);
+	assert_int_equal(store_outbox_add(st, "x", "x", NULL, NULL), ST_INVALID);
+	store_outbox_item_release(&it);
+}
+
+static void test_outbox_lifecycle(void **state)
+{
+	struct store *st = *state;
+	struct store_outbox_list due = STORE_OUTBOX_LIST_INIT;
+	struct store_outbox_item it = { 0 };
+	int64_t counts[STORE_OUTBOX_N_STATES];
+	char a[37], b[37], c[37];
+
+	assert_int_equal(store_outbox_add(st, "interview", "iv-a", "{\"n\":1}", a), ST_OK);
+	assert_int_equal(store_outbox_add(st, "interview", "iv-b", "{\"n\":2}", b), ST_OK);
+	assert_int_equal(store_outbox_add(st, "interview", "iv-c", "{\"n\":3}", c), ST_OK);
+
+	assert_int_equal(store_outbox_due(st, T0, 2, &due), ST_OK);
+	assert_int_equal(due.n, 2);
+	assert_string_equal(due.v[0].id, a);
+	assert_string_equal(due.v[1].id, b);
+	store_outbox_list_release(&due);
+
+	/* a fails and waits; b is delivered; c is quarantined. */
+	assert_int_equal(store_outbox_mark_sending(st, a), ST_OK);
+	assert_int_equal(store_outbox_mark_sending(st, a), ST_STATE);
+	assert_int_equal(store_outbox_mark_failed(st, a, "connection reset", T0 + 60), ST_OK);
+	assert_int_equal(store_outbox_mark_sending(st, b), ST_OK);
+	assert_int_equal(store_outbox_mark_delivered(st, b, "rcpt-77"), ST_OK);
+	assert_int_equal(store_outbox_mark_delivered(st, b, "rcpt-78"), ST_STATE);
+	assert_int_equal(store_outbox_mark_failed(st, b, "late", T0), ST_STATE);
+	assert_int_equal(store_outbox_quarantine(st, c, "rejected: field dob"), ST_OK);
+
+	assert_int_equal(store_outbox_due(st, T0, 0, &due), ST_OK);
+	assert_int_equal(due.n, 0);
+	assert_int_equal(store_outbox_due(st, T0 + 60, 0, &due), ST_OK);
+	assert_int_equal(due.n, 1);
+	assert_string_equal(due.v[0].id, a);
+	assert_int_equal(due.v[0].attempts, 1);
+	assert_string_equal(due.v[0].last_error, "connection reset");
+	store_outbox_list_release(&due);
+
+	assert_int_equal(ob_get(st, b, &it), ST_OK);
+	assert_int_equal(it.state, STORE_OUTBOX_DELIVERED);
+	assert_string_equal(it.receipt, "rcpt-77");
+	assert_int_equal(it.delivered, T0);
+	assert_int_equal(it.attempts, 1);
+
+	assert_int_equal(store_outbox_counts(st, counts), ST_OK);
+	assert_int_equal(counts[STORE_OUTBOX_QUEUED], 1);
+	assert_int_equal(counts[STORE_OUTBOX_SENDING], 0);
+	assert_int_equal(counts[STORE_OUTBOX_DELIVERED], 1);
+	assert_int_equal(counts[STORE_OUTBOX_QUARANTINED], 1);
+
+	/* Ledger by state; retry by id prefix and by queue number. */
+	assert_int_equal(store_outbox_list(st, STORE_OUTBOX_BIT(STORE_OUTBOX_QUARANTINED), &due),
+			 ST_OK);
+	assert_int_equal(due.n, 1);
+	assert_string_equal(due.v[0].last_error, "rejected: field dob");
+	store_outbox_list_release(&due);
+	assert_int_equal(store_outbox_retry(st, a), ST_STATE);
+	{
+		char prefix[9];
+
+		memcpy(prefix, c, 8);
+		prefix[8] = '\0';
+		assert_int_equal(store_outbox_retry(st, prefix), ST_OK);
+	}
+	assert_int_equal(ob_get(st, "3", &it), ST_OK);
+	assert_string_equal(it.id, c);
+	assert_int_equal(it.state, STORE_OUTBOX_QUEUED);
+	assert_int_equal(ob_get(st, "abc", &it), ST_INVALID);
+	assert_int_equal(ob_get(st, "99", &it), ST_NOTFOUND);
+	assert_int_equal(ob_get(st, "ffffffff-ffff", &it), ST_NOTFOUND);
+	store_outbox_item_release(&it);
+}
+
+/* A crash while sending: the item goes back to the queue, same id and hash. */
+static void test_outbox_recover(void **state)
+{
+	struct store *st = *state;
+	struct store_outbox_item before = { 0 }, after = { 0 };
+	int64_t n;
+	char a[37];
+
+	assert_int_equal(store_outbox_add(st, "referral", "r", "{\"x\":true}", a), ST_OK);
+	assert_int_equal(store_outbox_get(st, a, &before), ST_OK);
+	assert_int_equal(store_outbox_mark_sending(st, a), ST_OK);
+	assert_int_equal(store_outbox_recover(st, &n), ST_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_outbox_get(st, a, &after), ST_OK);
+	assert_int_equal(after.state, STORE_OUTBOX_QUEUED);
+	assert_string_equal(after.hash, before.hash);
+	assert_int_equal(after.attempts, 1);
+	assert_int_equal(store_outbox_recover(st, &n), ST_OK);
+	assert_int_equal(n, 0);
+	store_outbox_item_release(&before);
+	store_outbox_item_release(&after);
+}
+
+static void test_state_names(void **state)
+{
+	enum store_outbox_state os;
+	enum store_ref_state rs;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < STORE_OUTBOX_N_STATES; i++) {
+		assert_true(store_outbox_state_parse(store_outbox_state_name(i), &os));
+		assert_int_equal(os, i);
+	}
+	for (i = 0; i < STORE_REF_N_STATES; i++) {
+		assert_true(store_ref_state_parse(store_ref_state_name(i), &rs));
+		assert_int_equal(rs, i);
+	}
+	assert_false(store_outbox_state_parse("lost", &os));
+	assert_string_equal(store_outbox_state_name(STORE_OUTBOX_QUARANTINED), "quarantined");
+}
+
+/* Ten entries to tamper with. */
+static int64_t fill_audit(struct store *st)
+{
+	int64_t n;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		assert_int_equal(store_kv_set(st, "k", i % 2 ? "odd" : "even"), ST_OK);
+	assert_int_equal(store_audit_verify(st, &n, NULL), ST_OK);
+	assert_true(n >= 10);
+	return n;
+}
+
+static void expect_broken(struct store *st, int64_t at)
+{
+	int64_t n, broken;
+	char want[64];
+
+	assert_int_equal(store_audit_verify(st, &n, &broken), ST_DAMAGED);
+	assert_int_equal(broken, at);
+	snprintf(want, sizeof(want), "audit trail broken at entry %lld", (long long)at);
+	assert_string_equal(st_detail(ST_DAMAGED), want);
+}
+
+static void test_audit_tamper_detail(void **state)
+{
+	struct store *st = *state;
+
+	fill_audit(st);
+	assert_int_equal(store_schema_exec_for_test(st, "UPDATE audit SET detail = 'x' "
+						    "WHERE seq = 4"), ST_OK);
+	expect_broken(st, 4);
+}
+
+static void test_audit_tamper_removed(void **state)
+{
+	struct store *st = *state;
+
+	fill_audit(st);
+	assert_int_equal(store_schema_exec_for_test(st, "DELETE FROM audit WHERE seq = 6"), ST_OK);
+	expect_broken(st, 6);
+}
+
+static void test_audit_tamper_truncated(void **state)
+{
+	struct store *st = *state;
+	int64_t n = fill_audit(st);
+	char *sql = xasprintf("DELETE FROM audit WHERE seq = %lld", (long long)n);
+
+	assert_int_equal(store_schema_exec_for_test(st, sql), ST_OK);
+	free(sql);
+	expect_broken(st, n);
+}
+
+static void test_audit_tamper_swapped(void **state)
+{
+	struct store *st = *state;
+
+	fill_audit(st);
+	assert_int_equal(store_schema_exec_for_test(st,
+		"UPDATE audit SET seq = -1 WHERE seq = 7;"
+		"UPDATE audit SET seq = 7 WHERE seq = 8;"
+		"UPDATE audit SET seq = 8 WHERE seq = -1;"), ST_OK);
+	expect_broken(st, 7);
+}
+
+/* A stored hash altered is caught at its own entry. */
+static void test_audit_tamper_rehashed(void **state)
+{
+	struct store *st = *state;
+
+	fill_audit(st);
+	assert_int_equal(store_schema_exec_for_test(st,
+		"UPDATE audit SET hash = 'ab' || substr(hash, 3) WHERE seq = 2"), ST_OK);
+	expect_broken(st, 2);
+}
+
+static void test_audit_empty_intact(void **state)
+{
+	struct store *st = *state;
+	int64_t n = -1;
+
+	assert_int_equal(store_schema_exec_for_test(st, "DELETE FROM audit; DELETE FROM audit_head"),
+			 ST_OK);
+	assert_int_equal(store_audit_verify(st, &n, NULL), ST_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_audit_add(st, "", "x", "y"), ST_INVALID);
+	assert_int_equal(store_audit_add(st, "test.first", "x", "y"), ST_OK);
+	assert_int_equal(store_audit_verify(st, &n, NULL), ST_OK);
+	assert_int_equal(n, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_outbox_add_hash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_recover, setup, teardown),
+		cmocka_unit_test(test_state_names),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_detail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_removed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_truncated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_swapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_rehashed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_empty_intact, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
