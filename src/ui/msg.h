@@ -33,12 +33,12 @@
 	_(PICK_FORM,      "New interview: choose the form",      "Nueva entrevista: elija el formulario") \
 	_(PICK_LANG,      "Choose the respondent's language",    "Elija el idioma de la persona") \
 	_(NO_FORMS,       "No forms found.",                     "No se encontraron formularios.") \
-	_(SECTION_N,      "Section %zu of %zu",                  "Sección %zu de %zu") \
+	_(SECTION_N,      "Section %zu/%zu",                     "Sección %zu/%zu") \
 	_(ANSWERED,       "%zu/%zu answered",                    "%zu/%zu respondidas") \
 	_(ERRORS,         "%zu errors",                          "%zu errores") \
 	_(SAVED,          "saved",                               "guardado") \
 	_(NOT_SAVED,      "NOT SAVED",                           "NO GUARDADO") \
-	_(SYNC_OFFLINE,   "sync: %zu queued",                    "envío: %zu en cola") \
+	_(SYNC_OFFLINE,   "%zu to sync",                         "%zu por enviar") \
 	_(REQUIRED_MARK,  "required",                            "obligatoria") \
 	_(HIDDEN_NOW,     "This question no longer applies.",    "Esta pregunta ya no aplica.") \
 	_(WARN_ACK,       "Press Enter again to keep this answer.", "Pulse Intro otra vez para mantener esta respuesta.") \

@@ -444,17 +444,17 @@ static void iv_status(struct ui *ui, struct view *v, char *buf, size_t n)
 	form_state_progress(s->fs, &p);
 	snprintf(buf, n, M(SECTION_N), it ? it->section + 1 : 0, s->form->n_sections);
 	used = strlen(buf);
-	snprintf(buf + used, n - used, "  |  ");
+	snprintf(buf + used, n - used, " | ");
 	used = strlen(buf);
 	snprintf(buf + used, n - used, M(ANSWERED), p.answered, p.visible);
 	used = strlen(buf);
 	if (p.errors) {
-		snprintf(buf + used, n - used, "  ");
+		snprintf(buf + used, n - used, ", ");
 		used = strlen(buf);
 		snprintf(buf + used, n - used, M(ERRORS), p.errors);
 		used = strlen(buf);
 	}
-	snprintf(buf + used, n - used, "  |  %s  |  #%lld  |  ",
+	snprintf(buf + used, n - used, " | %s | #%lld | ",
 		 s->saved ? M(SAVED) : M(NOT_SAVED), (long long)s->iv.seq);
 	used = strlen(buf);
 	snprintf(buf + used, n - used, M(SYNC_OFFLINE), app_queued(ui->app));

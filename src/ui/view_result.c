@@ -61,8 +61,10 @@ static void render(struct result_view *r, int width)
 		line = xasprintf("   %s", app_label(s, &rule->reason));
 		add(r, 0, line);
 		free(line);
-		add(r, refs[i].sendable ? UI_A_OK : UI_A_WARN,
-		    refs[i].sendable ? M(RESULT_CONSENT) : M(RESULT_NOCONSENT));
+		line = xasprintf("   %s", refs[i].sendable ? M(RESULT_CONSENT) :
+				 M(RESULT_NOCONSENT));
+		add(r, refs[i].sendable ? UI_A_OK : UI_A_WARN, line);
+		free(line);
 		add(r, 0, "");
 	}
 	add(r, UI_A_DIM, "────────────────────────────────────────");
@@ -100,6 +102,17 @@ static void result_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 			       r->lines[i][0] ? r->lines[i] : " ");
 }
 
+static void result_status(struct ui *ui, struct view *v, char *buf, size_t n)
+{
+	struct result_view *r = v->priv;
+	size_t used;
+
+	snprintf(buf, n, "#%lld | %s | ", (long long)r->s->iv.seq,
+		 ui_msg_status(store_iv_status_name(r->s->iv.status)));
+	used = strlen(buf);
+	snprintf(buf + used, n - used, M(SYNC_OFFLINE), app_queued(ui->app));
+}
+
 static enum ui_result result_action(struct ui *ui, struct view *v, enum ui_action a)
 {
 	struct result_view *r = v->priv;
@@ -134,5 +147,6 @@ const struct view_ops view_result_ops = {
 	.open = result_open,
 	.draw = result_draw,
 	.action = result_action,
+	.status = result_status,
 	.close = result_close,
 };
