@@ -1,13 +1,10 @@
 /*
- * senda-server.c - the sync server program.  Placeholder until the server
- * module lands; it fails clearly rather than pretending to serve.
+ * senda-server.c - the sync server program: everything lives in
+ * src/server (srv_main() in srv_cli.c parses the command line).
  */
-#include <stdio.h>
+#include "server/server.h"
 
 int main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "senda-server: not built yet\n");
-	return 1;
+	return srv_main(argc, argv);
 }

@@ -597,6 +597,9 @@ status_t proto_feed_decode(const char *json, size_t len, const char *list, int64
 		const char *id = jstr(e, "id"), *iv = jstr(e, "interview"), *dev = jstr(e, "device");
 		char *ptext;
 
+		/* A full re-pull (after=0) may start past entries the server pruned. */
+		if (i == 0 && after == 0 && json_is_integer(seq) && json_integer_value(seq) > 0)
+			expect = json_integer_value(seq);
 		if (!json_is_integer(seq) || json_integer_value(seq) != expect) {
 			st = BAD_REPLY("%s[%zu]: sequence gap, expected %lld", list, i,
 				       (long long)expect);

@@ -1,0 +1,468 @@
+/*
+ * srv_ingest.c - POST /v1/batches: gunzip within limits, decode, then in
+ * one transaction decide each item's fate (stored, duplicate, conflict,
+ * rejected), apply the review state machine, append to the feeds, and
+ * answer 200 only after the commit returned.  Also `reassign`.
+ *
+ * Dedupe is by item id: the same id and hash is a resend and answers
+ * duplicate with the original receipt; the same id with another hash is
+ * kept beside the original as a conflict for a person, never overwriting.
+ * Team isolation: touching an interview of another team fails the whole
+ * batch with 403 and stores nothing (a well-behaved device never does it).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/server.h"
+#include "util/log.h"
+
+/* The review state machine on the server (docs/review.md). */
+static const struct srv_transition {
+	const char *from;
+	const char *action;
+	const char *to;
+	const char *feed_kind;		/* what the caseworker's feed says */
+} srv_transitions[] = {
+	{ "completed",   "approve",  "approved",  "approved" },
+	{ "submitted",   "approve",  "approved",  "approved" },
+	{ "resubmitted", "approve",  "approved",  "approved" },
+	{ "escalated",   "approve",  "approved",  "approved" },
+	{ "completed",   "return",   "returned",  "returned" },
+	{ "submitted",   "return",   "returned",  "returned" },
+	{ "resubmitted", "return",   "returned",  "returned" },
+	{ "escalated",   "return",   "returned",  "returned" },
+	{ "completed",   "escalate", "escalated", "escalated" },
+	{ "submitted",   "escalate", "escalated", "escalated" },
+	{ "resubmitted", "escalate", "escalated", "escalated" },
+};
+
+static const struct srv_transition *transition_find(const char *from, const char *action)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(srv_transitions); i++)
+		if (!strcmp(srv_transitions[i].from, from) &&
+		    !strcmp(srv_transitions[i].action, action))
+			return &srv_transitions[i];
+	return NULL;
+}
+
+/* What happened to one item; forbidden aborts the whole batch. */
+struct item_outcome {
+	enum proto_result result;
+	bool forbidden;
+	char receipt[24];
+	char *reason;			/* malloc'd */
+	const char *forbid_field;
+};
+
+struct ingest {
+	struct srv *s;
+	const struct sdb_device *dev;
+	int64_t now;
+};
+
+#define BE(in) ((in)->s->be.ops)
+#define IMPL(in) ((in)->s->be.impl)
+
+static status_t feed_append(struct ingest *in, const char *stream, const char *interview,
+			    const char *kind, const char *payload, const char *device,
+			    const char *hash)
+{
+	char id[37];
+	struct sdb_entry e = {
+		.id = id, .interview = interview, .kind = kind, .at = in->now,
+		.payload = payload, .device = device ? device : "", .hash = hash ? hash : "",
+	};
+
+	uuid_v4(id);
+	return BE(in)->stream_append(IMPL(in), stream, &e, NULL);
+}
+
+static status_t feed_device(struct ingest *in, const char *device, const char *interview,
+			    const char *kind, const char *payload)
+{
+	char stream[64];
+
+	snprintf(stream, sizeof(stream), "d:%s", device);
+	return feed_append(in, stream, interview, kind, payload, NULL, NULL);
+}
+
+/* Completed interviews and amendments enter the team's review queue. */
+static status_t queue_team(struct ingest *in, const struct proto_item *it)
+{
+	char stream[80];
+
+	snprintf(stream, sizeof(stream), "t:%s", in->dev->team);
+	return feed_append(in, stream, it->kind == PROTO_KIND_INTERVIEW ? it->id : it->interview,
+			   proto_kind_name(it->kind), it->payload, in->dev->id, it->hash);
+}
+
+static status_t store_item(struct ingest *in, const struct proto_item *it,
+			   struct item_outcome *out)
+{
+	struct sdb_item row;
+	status_t st;
+
+	memset(&row, 0, sizeof(row));
+	memcpy(row.id, it->id, sizeof(row.id));
+	snprintf(row.kind, sizeof(row.kind), "%s", proto_kind_name(it->kind));
+	memcpy(row.interview, it->kind == PROTO_KIND_INTERVIEW ? it->id : it->interview,
+	       sizeof(row.interview));
+	memcpy(row.hash, it->hash, sizeof(it->hash));
+	memcpy(row.device, in->dev->id, sizeof(row.device));
+	memcpy(row.team, in->dev->team, sizeof(row.team));
+	row.at = in->now;
+	row.payload = it->payload;
+	row.payload_len = it->payload_len;
+	st = BE(in)->item_add(IMPL(in), &row);
+	if (st == ST_OK) {
+		out->result = PROTO_STORED;
+		snprintf(out->receipt, sizeof(out->receipt), "r-%012lld", (long long)row.seq);
+	}
+	return st;
+}
+
+static void reject(struct item_outcome *out, char *reason)
+{
+	out->result = PROTO_REJECTED;
+	out->reason = reason;
+}
+
+/* An item about an existing interview: it must be this team's. */
+static status_t need_interview(struct ingest *in, const struct proto_item *it,
+			       struct sdb_interview *iv, struct item_outcome *out, bool *go)
+{
+	status_t st = BE(in)->interview_get(IMPL(in), it->interview, iv);
+
+	*go = false;
+	if (st == ST_NOTFOUND) {
+		reject(out, xstrdup("interview: not known to the server; send the interview first"));
+		return ST_OK;
+	}
+	if (st != ST_OK)
+		return st;
+	if (strcmp(iv->team, in->dev->team)) {
+		out->forbidden = true;
+		out->forbid_field = "interview";
+		return ST_OK;
+	}
+	*go = true;
+	return ST_OK;
+}
+
+static status_t ingest_interview(struct ingest *in, const struct proto_item *it,
+				 struct item_outcome *out)
+{
+	struct sdb_interview iv;
+	struct strbuf p = STRBUF_INIT;
+	status_t st = store_item(in, it, out);
+
+	if (st != ST_OK)
+		return st;
+	memset(&iv, 0, sizeof(iv));
+	memcpy(iv.id, it->id, sizeof(iv.id));
+	memcpy(iv.team, in->dev->team, sizeof(iv.team));
+	memcpy(iv.owner, in->dev->id, sizeof(iv.owner));
+	snprintf(iv.state, sizeof(iv.state), "%.15s", it->key);	/* a checked state name */
+	st = BE(in)->interview_put(IMPL(in), &iv);
+	strbuf_addf(&p, "{\"receipt\":\"%s\",\"state\":\"%s\"}", out->receipt, iv.state);
+	if (st == ST_OK)
+		st = feed_device(in, in->dev->id, it->id, "received", p.buf);
+	if (st == ST_OK)
+		st = queue_team(in, it);
+	strbuf_release(&p);
+	return st;
+}
+
+static status_t ingest_amendment(struct ingest *in, const struct proto_item *it,
+				 struct item_outcome *out)
+{
+	struct sdb_interview iv;
+	struct strbuf p = STRBUF_INIT;
+	bool go;
+	status_t st = need_interview(in, it, &iv, out, &go);
+
+	if (st != ST_OK || !go)
+		return st;
+	if (strcmp(iv.owner, in->dev->id)) {
+		reject(out, xstrdup("interview: belongs to another device now"));
+		return ST_OK;
+	}
+	st = store_item(in, it, out);
+	if (st == ST_OK && !strcmp(iv.state, "returned")) {
+		snprintf(iv.state, sizeof(iv.state), "resubmitted");
+		st = BE(in)->interview_put(IMPL(in), &iv);
+	}
+	strbuf_addf(&p, "{\"receipt\":\"%s\",\"state\":\"%s\"}", out->receipt, iv.state);
+	if (st == ST_OK)
+		st = feed_device(in, in->dev->id, it->interview, "received", p.buf);
+	if (st == ST_OK)
+		st = queue_team(in, it);
+	strbuf_release(&p);
+	return st;
+}
+
+static status_t ingest_decision(struct ingest *in, const struct proto_item *it,
+				struct item_outcome *out)
+{
+	const struct srv_transition *t;
+	struct sdb_interview iv;
+	struct strbuf p = STRBUF_INIT;
+	bool go;
+	status_t st;
+
+	if (strcmp(in->dev->role, "supervisor")) {
+		out->forbidden = true;
+		out->forbid_field = "kind";
+		return ST_OK;
+	}
+	st = need_interview(in, it, &iv, out, &go);
+	if (st != ST_OK || !go)
+		return st;
+	t = transition_find(iv.state, it->key);
+	if (!t) {
+		reject(out, xasprintf("state: the interview is %s; it cannot take '%s'",
+				      iv.state, it->key));
+		return ST_OK;
+	}
+	st = store_item(in, it, out);
+	if (st != ST_OK)
+		return st;
+	snprintf(iv.state, sizeof(iv.state), "%s", t->to);
+	st = BE(in)->interview_put(IMPL(in), &iv);
+	strbuf_addf(&p, "{\"by\":\"%s\",\"decision\":%s,\"receipt\":\"%s\",\"state\":\"%s\"}",
+		    in->dev->id, it->payload, out->receipt, t->to);
+	if (st == ST_OK)
+		st = feed_device(in, iv.owner, it->interview, t->feed_kind, p.buf);
+	strbuf_release(&p);
+	return st;
+}
+
+static status_t ingest_attached(struct ingest *in, const struct proto_item *it,
+				struct item_outcome *out)
+{
+	struct sdb_interview iv;
+	bool go;
+	status_t st;
+
+	if (it->kind == PROTO_KIND_AUDIT && !it->interview[0])
+		return store_item(in, it, out);
+	st = need_interview(in, it, &iv, out, &go);
+	if (st != ST_OK || !go)
+		return st;
+	return store_item(in, it, out);
+}
+
+static status_t ingest_one(struct ingest *in, const struct proto_item *it, char *precheck,
+			   struct item_outcome *out)
+{
+	struct sdb_item old;
+	status_t st;
+
+	if (precheck) {
+		reject(out, precheck);
+		return ST_OK;
+	}
+	st = BE(in)->item_get(IMPL(in), it->id, &old);
+	if (st == ST_OK) {
+		if (strcmp(old.team, in->dev->team)) {
+			out->forbidden = true;
+			out->forbid_field = "id";
+			return ST_OK;
+		}
+		if (!strcmp(old.hash, it->hash)) {
+			out->result = PROTO_DUPLICATE;
+			snprintf(out->receipt, sizeof(out->receipt), "r-%012lld", (long long)old.seq);
+		} else {
+			struct sdb_item row = old;
+			int64_t seq;
+
+			memcpy(row.hash, it->hash, sizeof(it->hash));
+			memcpy(row.device, in->dev->id, sizeof(row.device));
+			row.at = in->now;
+			row.payload = it->payload;
+			row.payload_len = it->payload_len;
+			st = BE(in)->conflict_add(IMPL(in), &row, &seq);
+			if (st != ST_OK)
+				return st;
+			out->result = PROTO_CONFLICT;
+			snprintf(out->receipt, sizeof(out->receipt), "c-%012lld", (long long)seq);
+			out->reason = xstrdup("id: already stored with different content; "
+					      "kept for review, original unchanged");
+			log_info("conflict on item %s from device %s", it->id, in->dev->id);
+		}
+		return ST_OK;
+	}
+	if (st != ST_NOTFOUND)
+		return st;
+	switch (it->kind) {
+	case PROTO_KIND_INTERVIEW:
+		return ingest_interview(in, it, out);
+	case PROTO_KIND_AMENDMENT:
+		return ingest_amendment(in, it, out);
+	case PROTO_KIND_DECISION:
+		return ingest_decision(in, it, out);
+	default:
+		return ingest_attached(in, it, out);
+	}
+}
+
+/* Unpack the body: gunzip when asked, within both size limits. */
+static bool batch_body(struct srv *s, const struct srv_request *req, struct strbuf *plain,
+		       const char **json, size_t *len, struct srv_response *resp)
+{
+	const char *enc = req->header(req->header_ctx, "Content-Encoding");
+	struct proto_err err;
+
+	proto_err_init(&err);
+	if (enc && !strcasecmp(enc, "gzip")) {
+		if (proto_gunzip(req->body, req->body_len, s->cfg.limits.max_inflated, plain,
+				 &err) != ST_OK) {
+			srv_error(resp, err.http, err.error, NULL, -1, "%s", err.message);
+			return false;
+		}
+		*json = plain->buf;
+		*len = plain->len;
+	} else {
+		if (req->body_len > s->cfg.limits.max_inflated) {
+			srv_error(resp, 413, "too_large", NULL, -1, "body is too large");
+			return false;
+		}
+		*json = req->body ? req->body : "";
+		*len = req->body_len;
+	}
+	return true;
+}
+
+void srv_h_batches(struct srv *s, const struct srv_request *req,
+		   const struct sdb_device *dev, struct srv_response *resp)
+{
+	struct strbuf plain = STRBUF_INIT;
+	struct proto_batch b;
+	struct proto_batch_reply reply;
+	struct proto_err err;
+	struct item_outcome *outs = NULL;
+	struct ingest in = { s, dev, util_now() };
+	const char *json;
+	size_t len, i, forbidden_at = (size_t)-1;
+	int64_t batch_id = 0;
+	int counts[PROTO_RESULT_COUNT] = { 0 };
+	char **pre;
+	status_t st;
+
+	proto_batch_init(&b);
+	proto_batch_reply_init(&reply);
+	proto_err_init(&err);
+	if (!batch_body(s, req, &plain, &json, &len, resp))
+		goto out;
+	if (proto_batch_decode(json, len, &s->cfg.limits, &b, &err) != ST_OK) {
+		log_info("batch from device %s refused: %s", dev->id, err.error);
+		srv_error(resp, err.http, err.error, err.field, err.item, "%s", err.message);
+		goto out;
+	}
+	strbuf_release(&plain);
+	/* Hashing and field checks need no lock: do them before taking it. */
+	pre = xcalloc(b.n + 1, sizeof(*pre));
+	for (i = 0; i < b.n; i++)
+		pre[i] = proto_item_check(&b.items[i], &s->cfg.limits);
+	outs = xcalloc(b.n + 1, sizeof(*outs));
+
+	pthread_mutex_lock(&s->lock);
+	st = s->be.ops->begin(s->be.impl);
+	for (i = 0; st == ST_OK && i < b.n; i++) {
+		st = ingest_one(&in, &b.items[i], pre[i], &outs[i]);
+		pre[i] = NULL;	/* now owned by outs[i] or freed */
+		if (st == ST_OK && outs[i].forbidden) {
+			forbidden_at = i;
+			break;
+		}
+	}
+	if (st == ST_OK && forbidden_at == (size_t)-1)
+		st = s->be.ops->batch_add(s->be.impl, dev->id, in.now, (int)b.n, &batch_id);
+	if (st == ST_OK && forbidden_at == (size_t)-1)
+		st = s->be.ops->commit(s->be.impl);	/* durable before we answer */
+	else
+		s->be.ops->rollback(s->be.impl);
+	pthread_mutex_unlock(&s->lock);
+	for (i = 0; i < b.n; i++)
+		free(pre[i]);
+	free(pre);
+
+	if (st != ST_OK) {
+		srv_storage_error(resp, st);
+		goto out;
+	}
+	if (forbidden_at != (size_t)-1) {
+		char field[48];
+
+		snprintf(field, sizeof(field), "items[%zu].%s", forbidden_at,
+			 outs[forbidden_at].forbid_field);
+		log_info("batch from device %s refused: item %zu touches another team's data or role",
+			 dev->id, forbidden_at);
+		srv_error(resp, 403, "forbidden", field, (int)forbidden_at,
+			  "not allowed for this device (another team's data or wrong role)");
+		goto out;
+	}
+	reply.batch = xasprintf("b-%012lld", (long long)batch_id);
+	reply.server_time = util_now();
+	for (i = 0; i < b.n; i++) {
+		counts[outs[i].result]++;
+		proto_batch_reply_add(&reply, b.items[i].id, outs[i].result,
+				      outs[i].receipt[0] ? outs[i].receipt : NULL, outs[i].reason);
+	}
+	log_info("batch %s from device %s: %zu items, %d stored, %d duplicate, %d conflict, "
+		 "%d rejected", reply.batch, dev->id, b.n, counts[PROTO_STORED],
+		 counts[PROTO_DUPLICATE], counts[PROTO_CONFLICT], counts[PROTO_REJECTED]);
+	resp->status = 200;
+	proto_batch_reply_encode(&reply, &resp->body);
+out:
+	if (outs)
+		for (i = 0; i < b.n; i++)
+			free(outs[i].reason);
+	free(outs);
+	strbuf_release(&plain);
+	proto_batch_release(&b);
+	proto_batch_reply_release(&reply);
+}
+
+status_t srv_reassign(struct srv *s, const char *interview, const char *device)
+{
+	struct ingest in;
+	struct sdb_interview iv;
+	struct sdb_device dev;
+	struct strbuf p = STRBUF_INIT;
+	char old_owner[37];
+	status_t st;
+
+	pthread_mutex_lock(&s->lock);
+	st = s->be.ops->begin(s->be.impl);
+	if (st == ST_OK && s->be.ops->interview_get(s->be.impl, interview, &iv) != ST_OK)
+		st = st_error(ST_NOTFOUND, "no interview %s on this server", interview);
+	if (st == ST_OK && s->be.ops->device_get(s->be.impl, device, &dev) != ST_OK)
+		st = st_error(ST_NOTFOUND, "no device %s on this server", device);
+	if (st == ST_OK && strcmp(dev.team, iv.team))
+		st = st_error(ST_DENIED, "device %s is not in the interview's team", device);
+	if (st == ST_OK && dev.revoked)
+		st = st_error(ST_STATE, "device %s is revoked", device);
+	if (st == ST_OK) {
+		in.s = s;
+		in.dev = &dev;
+		in.now = util_now();
+		memcpy(old_owner, iv.owner, sizeof(old_owner));
+		memcpy(iv.owner, dev.id, sizeof(iv.owner));
+		st = s->be.ops->interview_put(s->be.impl, &iv);
+		strbuf_addf(&p, "{\"from\":\"%s\",\"state\":\"%s\",\"to\":\"%s\"}", old_owner,
+			    iv.state, dev.id);
+		if (st == ST_OK)
+			st = feed_device(&in, old_owner, interview, "reassigned", p.buf);
+		if (st == ST_OK && strcmp(old_owner, dev.id))
+			st = feed_device(&in, dev.id, interview, "reassigned", p.buf);
+	}
+	if (st == ST_OK)
+		st = s->be.ops->commit(s->be.impl);
+	else
+		s->be.ops->rollback(s->be.impl);
+	pthread_mutex_unlock(&s->lock);
+	strbuf_release(&p);
+	return st;
+}
