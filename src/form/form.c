@@ -602,7 +602,7 @@ static void load_question(struct loader *L, const struct ini_section *s, size_t 
 			continue;
 		}
 		if (typed && k->need && !(qtype_keys[q->type] & k->need)) {
-			lerr(L, e->line, "'%s' does not apply to a %s question", e->key,
+			lerr(L, e->line, "'%s' does not apply to type %s", e->key,
 			     qtype_names[q->type]);
 			continue;
 		}
