@@ -15,6 +15,7 @@
 	_(config,  "config show", "show every setting, its value and where it came from") \
 	_(form,    "form check FILE... | form fill FORM --answers F.json [--lang L] [--today D]", "lint form files, or fill a form headless and print the result as JSON") \
 	_(enroll,  "enroll [--pin sha256//KEY] [--label NAME] [--force] URL CODE", "register this device with senda-server using a one-time code") \
+	_(audit,   "audit verify | audit log [--after N] [--limit N]", "check the audit trail's hash chain, or print its entries") \
 	_(sync,    "sync [--watch] [--verbose] [--quiet] | sync log | sync retry ID", "deliver the outbox to the server and pull decisions; show the ledger")
 
 #endif
