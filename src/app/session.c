@@ -838,6 +838,16 @@ static json_t *shared_fields(struct app_session *s, const struct form_rule *rule
 	return fields;
 }
 
+static bool referral_exists(const struct store_referral_list *l, const char *rule)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].rule_id && !strcmp(l->v[i].rule_id, rule))
+			return true;
+	return false;
+}
+
 status_t app_session_finish(struct app_session *s)
 {
 	struct store *db = s->app->store;
@@ -846,6 +856,7 @@ status_t app_session_finish(struct app_session *s)
 	enum store_iv_status to;
 	status_t st;
 	char *payload;
+	struct store_referral_list done = STORE_REFERRAL_LIST_INIT;
 
 	if (!db)
 		return st_error(ST_STATE, "the store is locked");
@@ -864,11 +875,17 @@ status_t app_session_finish(struct app_session *s)
 		st = store_interview_set_status(db, s->iv.id, to);
 	if (st == ST_OK)
 		st = store_referrals_clear_pending(db, s->iv.id);
+	if (st == ST_OK)
+		st = store_referrals_load(db, s->iv.id, &done);
 	n = app_session_referrals(s, &refs);
 	for (i = 0; st == ST_OK && i < n; i++) {
 		struct store_referral r;
 		json_t *paths, *fields, *p;
 		const struct form_rule *rule = refs[i].rule;
+
+		/* A referral already on its way (an amendment) is not made twice. */
+		if (referral_exists(&done, rule->id))
+			continue;
 
 		memset(&r, 0, sizeof(r));
 		fields = shared_fields(s, rule, &paths);
@@ -908,6 +925,7 @@ status_t app_session_finish(struct app_session *s)
 		st = store_outbox_add(db, kind, s->iv.id, payload, NULL);
 		free(payload);
 	}
+	store_referral_list_release(&done);
 	if (st != ST_OK) {
 		store_rollback(db);
 		return st;

@@ -1,0 +1,240 @@
+/*
+ * test_session.c - the interview session over an in-memory store: every
+ * accepted answer is in the store when the call returns, resume restores
+ * answers, members, acknowledged warnings and the position, removing a
+ * member renumbers the rest, finishing queues the interview and only the
+ * referrals that consent allows, and a completed interview is amended.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app/app.h"
+#include "app/session.h"
+#include "store/data.h"
+
+static struct app *new_app(void)
+{
+	struct app_options ao = { 0 };
+	struct app *app;
+
+	ao.forms_dir = "tests/forms/console";
+	app = app_new(&ao);
+	assert_int_equal(app_unlock(app, ""), ST_OK);
+	return app;
+}
+
+static struct form_ref ref(struct app_session *s, const char *path)
+{
+	struct form_ref r;
+
+	assert_true(form_state_resolve(s->fs, path, &r));
+	return r;
+}
+
+static char *stored(struct app *app, const char *id, const char *path)
+{
+	char *v = NULL;
+
+	if (store_answer_get(app->store, id, path, &v) != ST_OK)
+		return NULL;
+	return v;
+}
+
+static void answer(struct app_session *s, const char *path, const char *text)
+{
+	assert_int_equal(app_session_answer(s, ref(s, path), text), ST_OK);
+}
+
+static void test_answer_and_resume(void **state)
+{
+	struct app *app = new_app();
+	struct app_session *s, *r;
+	char id[37], *v;
+
+	(void)state;
+	assert_int_equal(app_session_new(app, "mini", "es", NULL, &s), ST_OK);
+	memcpy(id, s->iv.id, sizeof(id));
+	answer(s, "consent", "yes");
+	answer(s, "given_name", "Ana");
+	/* Bad text is refused and nothing reaches the store. */
+	assert_int_equal(app_session_answer(s, ref(s, "age"), "abc"), ST_INVALID);
+	assert_null(stored(app, id, "age"));
+	answer(s, "age", "101");
+	assert_true(form_state_warning(s->fs, ref(s, "age")));
+	assert_int_equal(app_session_ack_warning(s, ref(s, "age")), ST_OK);
+	/* The answer is in the store as soon as the call returns. */
+	v = stored(app, id, "given_name");
+	assert_string_equal(v, "Ana");
+	free(v);
+	assert_true(app_session_goto(s, "age"));
+	assert_true(app_session_move(s, 1));
+	assert_int_equal(app_session_save_position(s), ST_OK);
+	app_session_free(s);
+
+	assert_int_equal(app_session_resume(app, id, &r), ST_OK);
+	assert_string_equal(r->iv.respondent, "Ana");
+	assert_string_equal(r->form->languages[r->lang], "es");
+	v = app_answer_text(r, ref(r, "age"));
+	assert_string_equal(v, "101");
+	free(v);
+	assert_true(form_state_warning_acked(r->fs, ref(r, "age")));
+	/* Back at the question after age (pregnant: shown since age >= 12). */
+	assert_string_equal(r->form->questions[app_session_current(r)->ref.q].id, "pregnant");
+	app_session_free(r);
+	app_free(app);
+}
+
+static void test_members(void **state)
+{
+	struct app *app = new_app();
+	struct app_session *s, *r;
+	size_t rp, idx, i;
+	char id[37], *v;
+	static const char *names[] = { "Luis", "Rosa", "Eva" };
+
+	(void)state;
+	assert_int_equal(app_session_new(app, "mini", "en", NULL, &s), ST_OK);
+	memcpy(id, s->iv.id, sizeof(id));
+	rp = form_find_repeat(s->form, "members");
+	for (i = 0; i < 3; i++) {
+		char path[64];
+		assert_int_equal(app_session_member_add(s, rp, &idx), ST_OK);
+		assert_int_equal(idx, i);
+		snprintf(path, sizeof(path), "members[%zu].member_name", i);
+		answer(s, path, names[i]);
+	}
+	/* A member with no answers yet survives a restart too. */
+	assert_int_equal(app_session_member_add(s, rp, &idx), ST_OK);
+	assert_int_equal(app_session_member_remove(s, rp, 1), ST_OK);
+	v = stored(app, id, "members[1].member_name");
+	assert_string_equal(v, "Eva");
+	free(v);
+	assert_null(stored(app, id, "members[2].member_name"));
+	app_session_free(s);
+
+	assert_int_equal(app_session_resume(app, id, &r), ST_OK);
+	assert_int_equal(form_state_repeat_count(r->fs, rp), 3);
+	v = app_answer_text(r, ref(r, "members[0].member_name"));
+	assert_string_equal(v, "Luis");
+	free(v);
+	v = app_answer_text(r, ref(r, "members[1].member_name"));
+	assert_string_equal(v, "Eva");
+	free(v);
+	/* Scoped navigation walks one member's questions. */
+	app_session_scope(r, rp, 1);
+	assert_int_equal(r->n_items, 2);
+	assert_int_equal(app_session_current(r)->ref.inst, 1);
+	app_session_free(r);
+	app_free(app);
+}
+
+static size_t count_outbox(struct app *app, const char *kind)
+{
+	struct store_outbox_list l = STORE_OUTBOX_LIST_INIT;
+	size_t i, n = 0;
+
+	assert_int_equal(store_outbox_list(app->store, 0, &l), ST_OK);
+	for (i = 0; i < l.n; i++)
+		if (!strcmp(l.v[i].kind, kind))
+			n++;
+	store_outbox_list_release(&l);
+	return n;
+}
+
+static void fill_minimum(struct app_session *s)
+{
+	answer(s, "consent", "yes");
+	answer(s, "given_name", "Ana");
+	answer(s, "age", "30");
+	answer(s, "nationality", "honduras");
+}
+
+static void test_finish_and_consent(void **state)
+{
+	struct app *app = new_app();
+	struct app_session *s, *r;
+	struct store_referral_list refs = STORE_REFERRAL_LIST_INIT;
+	struct app_issue_list issues = { NULL, 0, 0 };
+	char id[37];
+
+	(void)state;
+	assert_int_equal(app_session_new(app, "mini", "en", NULL, &s), ST_OK);
+	memcpy(id, s->iv.id, sizeof(id));
+	/* Required questions unanswered: finishing is refused. */
+	app_session_issues(s, &issues);
+	assert_true(issues.n >= 3);
+	assert_int_equal(issues.v[0].kind, APP_ISSUE_REQUIRED);
+	app_issue_list_release(&issues);
+	assert_int_equal(app_session_finish(s), ST_STATE);
+
+	fill_minimum(s);
+	answer(s, "fear", "yes");		/* legal referral ... */
+	answer(s, "share_legal", "no");		/* ... without consent */
+	answer(s, "needs", "shelter");
+	assert_true(app_session_can_finish(s));
+	assert_int_equal(app_session_finish(s), ST_OK);
+	assert_int_equal(s->iv.status, STORE_IV_COMPLETED);
+	assert_int_equal(store_referrals_load(app->store, id, &refs), ST_OK);
+	assert_int_equal(refs.n, 2);
+	assert_false(refs.v[0].consent_ok);
+	store_referral_list_release(&refs);
+	/* The interview is queued; no referral without consent leaves. */
+	assert_int_equal(count_outbox(app, "interview"), 1);
+	assert_int_equal(count_outbox(app, "referral"), 0);
+	app_session_free(s);
+
+	/* Editing it again is an amendment, queued as one. */
+	assert_int_equal(app_session_resume(app, id, &r), ST_OK);
+	assert_true(r->amending);
+	answer(r, "share_legal", "yes");
+	assert_int_equal(app_session_finish(r), ST_OK);
+	assert_int_equal(count_outbox(app, "amendment"), 1);
+	/* Consent now given: both referrals (legal, shelter) may leave. */
+	assert_int_equal(count_outbox(app, "referral"), 2);
+	app_session_free(r);
+	app_free(app);
+}
+
+static void test_language_and_summary(void **state)
+{
+	struct app *app = new_app();
+	struct app_session *s;
+	char *sum;
+	struct store_interview iv = STORE_INTERVIEW_INIT;
+
+	(void)state;
+	assert_int_equal(app_session_new(app, "mini", "en", NULL, &s), ST_OK);
+	fill_minimum(s);
+	answer(s, "fear", "yes");
+	assert_int_equal(app_session_set_language(s, 1), ST_OK);
+	assert_int_equal(store_interview_get(app->store, s->iv.id, &iv), ST_OK);
+	assert_string_equal(iv.language, "es");
+	store_interview_release(&iv);
+	sum = app_session_summary(s);
+	assert_non_null(strstr(sum, "Admisión mínima"));
+	assert_non_null(strstr(sum, "abogado"));
+	free(sum);
+	app_session_free(s);
+	app_free(app);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_answer_and_resume),
+		cmocka_unit_test(test_members),
+		cmocka_unit_test(test_finish_and_consent),
+		cmocka_unit_test(test_language_and_summary),
+	};
+
+	setlocale(LC_ALL, "C.UTF-8");
+	setenv("SENDA_NOW", "2024-03-05T10:30:00Z", 1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
