@@ -1053,7 +1053,8 @@ static bool check_call(struct checker *c, struct expr_node *n)
 
 static bool check_arith(struct checker *c, struct expr_node *n)
 {
-	enum expr_type a = n->kids[0]->type, b = n->kids[1]->type;
+	enum expr_type a = n->kids[0]->type;
+	enum expr_type b = n->n_kids > 1 ? n->kids[1]->type : EXPR_T_NONE;
 
 	if (n->op == OP_NEG) {
 		if (!is_num(a))
