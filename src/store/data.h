@@ -21,9 +21,10 @@
  *
  *  - Records come back in structs the caller owns, and lists in
  *    `struct X_list { X *v; size_t n, alloc; }`.  Free with X_release() /
- *    X_list_release().  A *_get() function fills its out struct without
- *    freeing what it held (it may be uninitialised; release it yourself
- *    before reusing it); after a failure it holds nothing to free.  Loaders
+ *    X_list_release().  A *_get() function first clears its out struct
+ *    without freeing what it held (it may be uninitialised; release it
+ *    yourself before reusing it), so releasing it afterwards is always
+ *    safe, whether the get succeeded or not.  Loaders
  *    append to a list, which must be initialised (X_LIST_INIT); release it
  *    before reuse if you want only the new rows.
  *

@@ -149,7 +149,7 @@ status_t store_interview_get(struct store *st, const char *id,
 	sqlite3_stmt *s;
 	status_t ret;
 
-	out->seq = 0;
+	store_interview_init(out);
 	if ((ret = data_prepare(st, &s, "SELECT " IV_COLS " FROM interviews i WHERE i.id = ?")))
 		return ret;
 	data_bind_text(s, 1, id);
@@ -169,6 +169,7 @@ status_t store_interview_get_seq(struct store *st, int64_t seq,
 	sqlite3_stmt *s;
 	status_t ret;
 
+	store_interview_init(out);
 	if ((ret = data_prepare(st, &s, "SELECT " IV_COLS " FROM interviews i WHERE i.seq = ?")))
 		return ret;
 	sqlite3_bind_int64(s, 1, seq);

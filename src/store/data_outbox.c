@@ -221,6 +221,7 @@ status_t store_outbox_get(struct store *st, const char *name,
 	status_t ret;
 	char id[37];
 
+	memset(out, 0, sizeof(*out));
 	if ((ret = ob_resolve(st, name, id)))
 		return ret;
 	if ((ret = data_prepare(st, &s, "SELECT " OB_COLS " FROM outbox WHERE id = ?")))

@@ -169,6 +169,7 @@ status_t store_referral_get(struct store *st, const char *id, struct store_refer
 	status_t ret;
 	bool found = false;
 
+	memset(out, 0, sizeof(*out));
 	if ((ret = data_prepare(st, &s, "SELECT " REF_COLS " FROM referrals WHERE id = ?")))
 		return ret;
 	data_bind_text(s, 1, id);

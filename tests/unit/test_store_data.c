@@ -109,6 +109,18 @@ static void test_interview_create_get(void **state)
 
 	assert_int_equal(iv_get(st, "00000000-0000-4000-8000-000000000000", &got),
 			 ST_NOTFOUND);
+	/* A failed get leaves even an uninitialised struct safe to release. */
+	{
+		struct store_interview junk;
+		struct store_referral rjunk;
+
+		memset(&junk, 0x5a, sizeof(junk));
+		memset(&rjunk, 0x5a, sizeof(rjunk));
+		assert_int_equal(store_interview_get(st, "nope", &junk), ST_NOTFOUND);
+		store_interview_release(&junk);
+		assert_int_equal(store_referral_get(st, "nope", &rjunk), ST_NOTFOUND);
+		store_referral_release(&rjunk);
+	}
 	store_interview_release(&iv);
 	store_interview_release(&got);
 }
