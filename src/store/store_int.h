@@ -25,7 +25,13 @@ struct store {
 	char *keys_path;	/* <dir>/senda.keys */
 	struct store_keys *keys;	/* NULL for an in-memory store */
 	struct vfs_file_key *vfs_reg;	/* this store's entry in the VFS registry */
+	int lock_fd;		/* flock on the data directory, or -1 */
 };
+
+/* Take the directory lock exclusively (key rotation); ST_BUSY if shared. */
+status_t store_lock_exclusive(struct store *st);
+/* Back to shared. */
+void store_lock_shared(struct store *st);
 
 /*
  * Bring the schema to the newest version (schema.c, store-data).  Called

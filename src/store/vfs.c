@@ -1,0 +1,858 @@
+/*
+ * vfs.c - "senda", the SQLite VFS shim that encrypts and authenticates
+ * every byte of the database and its rollback journal (docs/store.md).
+ *
+ * Main database: SQLite uses 4096-byte pages with 32 reserved bytes at the
+ * end of each (set when the file is created).  On disk a page is 4,064
+ * bytes of AES-256-GCM ciphertext, then nonce (12), tag (16) and the key
+ * epoch (4, big-endian).  The additional data binds the store id, the page
+ * number and the epoch, so a page cannot be moved or swapped between
+ * stores.  Reads of part of a page (the 100-byte header, the change
+ * counter) decrypt the whole page.
+ *
+ * Rollback journal: SQLite writes it in small unaligned pieces (4-byte page
+ * numbers and checksums around each page), so the shim cuts the journal
+ * into 4096-byte blocks instead and stores each as ciphertext followed by a
+ * 48-byte trailer: nonce, tag, epoch, bytes used, journal id.  The journal
+ * id is random per journal and bound into every block, so blocks of two
+ * journals cannot be mixed.  One block is cached in memory and written
+ * when SQLite moves on or syncs: SQLite only relies on what it has synced.
+ * The shim reports SQLITE_IOCAP_SAFE_APPEND, so SQLite never rewrites the
+ * journal header; a partial block at the end of the file (a torn append)
+ * is ignored like SQLite ignores a torn record.  Any full block that fails
+ * authentication is damage, and rollback stops with an error.
+ *
+ * Everything else (WAL, temp files, another database) is refused at open,
+ * and pragmas that would weaken the format are refused via
+ * SQLITE_FCNTL_PRAGMA.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "store/store_int.h"
+#include "store/vfs.h"
+#include "util/util.h"
+
+#define JBLOCK 4096
+#define JTRAILER 48		/* nonce 12, tag 16, epoch 4, used 4, jid 8, zero 4 */
+#define JPHYS (JBLOCK + JTRAILER)
+#define JID_LEN 8
+
+sqlite3_vfs *vfs_fault_register(void);
+
+struct shim_file {
+	sqlite3_file base;
+	sqlite3_file *real;		/* allocated right after this struct */
+	struct vfs_file_key *key;
+	bool journal;
+	uint8_t *scratch;		/* ciphertext of one page or block */
+	/* journal only */
+	uint8_t *jplain;		/* plaintext of the cached block */
+	int64_t jcached;		/* its index, -1 for none */
+	bool jdirty;
+	int64_t jblocks;		/* whole blocks on disk */
+	int64_t jsize;			/* logical size; -1 not yet known */
+	uint8_t jid[JID_LEN];
+	bool jid_known;
+};
+
+static sqlite3_vfs *shim_base;
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vfs_file_key *reg_head;
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, v >> 32);
+	put32(p + 4, (uint32_t)v);
+}
+
+/* ---------------------------------------------------------------------
+ * Key registry
+ */
+
+struct vfs_file_key *vfs_key_add(const char *db_path, const uint8_t store_id[VFS_STORE_ID_LEN])
+{
+	struct vfs_file_key *k = xcalloc(1, sizeof(*k));
+
+	k->db_path = xstrdup(db_path);
+	k->journal_path = xasprintf("%s-journal", db_path);
+	memcpy(k->store_id, store_id, VFS_STORE_ID_LEN);
+	pthread_mutex_lock(&reg_lock);
+	k->next = reg_head;
+	reg_head = k;
+	pthread_mutex_unlock(&reg_lock);
+	return k;
+}
+
+void vfs_key_set(struct vfs_file_key *k, uint32_t epoch, const uint8_t key[CRYPTO_KEY_LEN],
+		 bool for_write)
+{
+	int i;
+
+	for (i = 0; i < k->n_keys; i++)
+		if (k->epoch[i] == epoch)
+			break;
+	if (i == k->n_keys) {
+		if (k->n_keys == VFS_MAX_KEYS)
+			abort();	/* a programming error: at most two epochs */
+		k->n_keys++;
+	} else {
+		crypto_aead_free(k->aead[i]);
+	}
+	k->aead[i] = crypto_aead_new(key);
+	k->epoch[i] = epoch;
+	if (for_write)
+		k->write_key = i;
+}
+
+void vfs_key_drop_old(struct vfs_file_key *k)
+{
+	for (int i = 0; i < k->n_keys; i++)
+		if (i != k->write_key)
+			crypto_aead_free(k->aead[i]);
+	k->aead[0] = k->aead[k->write_key];
+	k->epoch[0] = k->epoch[k->write_key];
+	k->n_keys = 1;
+	k->write_key = 0;
+}
+
+void vfs_key_remove(struct vfs_file_key *k)
+{
+	struct vfs_file_key **pp;
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&reg_lock);
+	for (pp = &reg_head; *pp; pp = &(*pp)->next)
+		if (*pp == k) {
+			*pp = k->next;
+			break;
+		}
+	pthread_mutex_unlock(&reg_lock);
+	for (int i = 0; i < k->n_keys; i++)
+		crypto_aead_free(k->aead[i]);
+	free(k->db_path);
+	free(k->journal_path);
+	free(k);
+}
+
+static struct vfs_file_key *reg_find(const char *path, bool *journal)
+{
+	struct vfs_file_key *k;
+
+	pthread_mutex_lock(&reg_lock);
+	for (k = reg_head; k; k = k->next) {
+		if (!strcmp(path, k->db_path)) {
+			*journal = false;
+			break;
+		}
+		if (!strcmp(path, k->journal_path)) {
+			*journal = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&reg_lock);
+	return k;
+}
+
+static struct crypto_aead *key_for_epoch(struct vfs_file_key *k, uint32_t epoch)
+{
+	for (int i = 0; i < k->n_keys; i++)
+		if (k->epoch[i] == epoch)
+			return k->aead[i];
+	return NULL;
+}
+
+static void mark_damaged(struct vfs_file_key *k, bool journal, uint32_t no)
+{
+	k->damaged = true;
+	k->damaged_journal = journal;
+	k->damaged_no = no;
+}
+
+/* ---------------------------------------------------------------------
+ * Pages of the main database
+ */
+
+static void page_aad(uint8_t aad[26], const struct vfs_file_key *k, uint32_t pgno,
+		     uint32_t epoch)
+{
+	aad[0] = 'S';
+	aad[1] = 'P';
+	memcpy(aad + 2, k->store_id, VFS_STORE_ID_LEN);
+	put32(aad + 18, pgno);
+	put32(aad + 22, epoch);
+}
+
+/* Decrypt the on-disk page cipher (page pgno, 1-based) into plain[0..4064). */
+static bool page_open(struct vfs_file_key *k, uint32_t pgno, const uint8_t *cipher,
+		      uint8_t *plain, uint32_t *epoch_out)
+{
+	const uint8_t *trailer = cipher + VFS_PAYLOAD;
+	uint32_t epoch = get32(trailer + CRYPTO_NONCE_LEN + CRYPTO_TAG_LEN);
+	struct crypto_aead *a = key_for_epoch(k, epoch);
+	uint8_t aad[26];
+
+	if (epoch_out)
+		*epoch_out = epoch;
+	if (!a)
+		return false;
+	page_aad(aad, k, pgno, epoch);
+	return crypto_aead_open(a, trailer, aad, sizeof(aad), cipher, plain, VFS_PAYLOAD,
+				trailer + CRYPTO_NONCE_LEN);
+}
+
+static int page_seal(struct vfs_file_key *k, uint32_t pgno, const uint8_t *plain,
+		     uint8_t *cipher)
+{
+	uint8_t *trailer = cipher + VFS_PAYLOAD;
+	uint32_t epoch = k->epoch[k->write_key];
+	uint8_t aad[26];
+
+	crypto_nonce(trailer);
+	put32(trailer + CRYPTO_NONCE_LEN + CRYPTO_TAG_LEN, epoch);
+	page_aad(aad, k, pgno, epoch);
+	if (crypto_aead_seal(k->aead[k->write_key], trailer, aad, sizeof(aad), plain, cipher,
+			     VFS_PAYLOAD, trailer + CRYPTO_NONCE_LEN) != ST_OK)
+		return SQLITE_IOERR_WRITE;
+	return SQLITE_OK;
+}
+
+static int main_read(struct shim_file *p, void *buf, int amt, sqlite3_int64 off)
+{
+	int64_t pg = off / VFS_PAGE_SIZE;
+	int o = (int)(off % VFS_PAGE_SIZE);
+	uint8_t *out = buf;
+	int rc;
+
+	if (o + amt > VFS_PAGE_SIZE)
+		return SQLITE_IOERR_READ;
+	rc = p->real->pMethods->xRead(p->real, p->scratch, VFS_PAGE_SIZE, pg * VFS_PAGE_SIZE);
+	if (rc == SQLITE_IOERR_SHORT_READ) {
+		sqlite3_int64 size = 0;
+
+		p->real->pMethods->xFileSize(p->real, &size);
+		if (size <= pg * VFS_PAGE_SIZE) {
+			memset(buf, 0, amt);
+			return SQLITE_IOERR_SHORT_READ;
+		}
+		mark_damaged(p->key, false, (uint32_t)pg + 1);	/* cut inside a page */
+		memset(buf, 0, amt);
+		return SQLITE_IOERR_DATA;
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	if (o == 0 && amt == VFS_PAGE_SIZE) {
+		if (!page_open(p->key, (uint32_t)pg + 1, p->scratch, out, NULL))
+			goto damaged;
+		memset(out + VFS_PAYLOAD, 0, VFS_RESERVE);
+		return SQLITE_OK;
+	} else {
+		uint8_t plain[VFS_PAGE_SIZE];
+		bool ok = page_open(p->key, (uint32_t)pg + 1, p->scratch, plain, NULL);
+
+		memset(plain + VFS_PAYLOAD, 0, VFS_RESERVE);
+		if (ok)
+			memcpy(out, plain + o, amt);
+		crypto_wipe(plain, sizeof(plain));
+		if (!ok && off == 0 && amt == 100) {
+			/*
+			 * SQLite peeks at the header when it opens the file, before
+			 * it takes a lock or rolls back a hot journal, so page 1 may
+			 * be half-written from a crash that the journal will undo.
+			 * Zeros make it use the defaults until it reads page 1 for
+			 * real, under the lock, where a bad page is an error.
+			 */
+			memset(buf, 0, amt);
+			return SQLITE_OK;
+		}
+		if (!ok)
+			goto damaged;
+		return SQLITE_OK;
+	}
+damaged:
+	mark_damaged(p->key, false, (uint32_t)pg + 1);
+	memset(buf, 0, amt);
+	return SQLITE_IOERR_DATA;
+}
+
+static int main_write(struct shim_file *p, const void *buf, int amt, sqlite3_int64 off)
+{
+	const uint8_t *in = buf;
+	int rc;
+
+	/* Only whole pages of the one page size; anything else would change the format. */
+	if (amt != VFS_PAGE_SIZE || off % VFS_PAGE_SIZE)
+		return SQLITE_IOERR_WRITE;
+	/* Page 1 must say 4096-byte pages with our 32 reserved bytes. */
+	if (off == 0 && (in[16] != 0x10 || in[17] != 0x00 || in[20] != VFS_RESERVE))
+		return SQLITE_IOERR_WRITE;
+	rc = page_seal(p->key, (uint32_t)(off / VFS_PAGE_SIZE) + 1, in, p->scratch);
+	if (rc != SQLITE_OK)
+		return rc;
+	return p->real->pMethods->xWrite(p->real, p->scratch, VFS_PAGE_SIZE, off);
+}
+
+/* ---------------------------------------------------------------------
+ * Journal blocks
+ */
+
+static void block_aad(uint8_t aad[42], const struct vfs_file_key *k, int64_t no,
+		      uint32_t epoch, uint32_t used, const uint8_t jid[JID_LEN])
+{
+	aad[0] = 'S';
+	aad[1] = 'J';
+	memcpy(aad + 2, k->store_id, VFS_STORE_ID_LEN);
+	put64(aad + 18, (uint64_t)no);
+	put32(aad + 26, epoch);
+	put32(aad + 30, used);
+	memcpy(aad + 34, jid, JID_LEN);
+}
+
+/* Read and authenticate block no into jplain; *used gets its byte count. */
+static int block_read(struct shim_file *p, int64_t no, uint32_t *used)
+{
+	struct vfs_file_key *k = p->key;
+	uint8_t *tr = p->scratch + JBLOCK;
+	struct crypto_aead *a;
+	uint32_t epoch;
+	uint8_t aad[42];
+	int rc;
+
+	rc = p->real->pMethods->xRead(p->real, p->scratch, JPHYS, no * JPHYS);
+	if (rc == SQLITE_IOERR_SHORT_READ)
+		goto damaged;
+	if (rc != SQLITE_OK)
+		return rc;
+	epoch = get32(tr + 28);
+	*used = get32(tr + 32);
+	if (!p->jid_known) {
+		memcpy(p->jid, tr + 36, JID_LEN);
+		p->jid_known = true;
+	}
+	a = key_for_epoch(k, epoch);
+	if (!a || *used > JBLOCK || memcmp(tr + 36, p->jid, JID_LEN))
+		goto damaged;
+	block_aad(aad, k, no, epoch, *used, p->jid);
+	if (!crypto_aead_open(a, tr, aad, sizeof(aad), p->scratch, p->jplain, JBLOCK, tr + 12))
+		goto damaged;
+	return SQLITE_OK;
+damaged:
+	mark_damaged(k, true, (uint32_t)no);
+	return SQLITE_IOERR_DATA;
+}
+
+static int block_write(struct shim_file *p, int64_t no, const uint8_t *plain, uint32_t used)
+{
+	struct vfs_file_key *k = p->key;
+	uint8_t *tr = p->scratch + JBLOCK;
+	uint32_t epoch = k->epoch[k->write_key];
+	uint8_t aad[42];
+
+	if (!p->jid_known) {
+		crypto_random(p->jid, JID_LEN);
+		p->jid_known = true;
+	}
+	memset(tr, 0, JTRAILER);
+	crypto_nonce(tr);
+	put32(tr + 28, epoch);
+	put32(tr + 32, used);
+	memcpy(tr + 36, p->jid, JID_LEN);
+	block_aad(aad, k, no, epoch, used, p->jid);
+	if (crypto_aead_seal(k->aead[k->write_key], tr, aad, sizeof(aad), plain, p->scratch,
+			     JBLOCK, tr + 12) != ST_OK)
+		return SQLITE_IOERR_WRITE;
+	return p->real->pMethods->xWrite(p->real, p->scratch, JPHYS, no * JPHYS);
+}
+
+/* Learn the logical size of a journal already on disk. */
+static int journal_scan(struct shim_file *p)
+{
+	sqlite3_int64 phys = 0;
+	uint32_t used;
+	int rc;
+
+	if (p->jsize >= 0)
+		return SQLITE_OK;
+	rc = p->real->pMethods->xFileSize(p->real, &phys);
+	if (rc != SQLITE_OK)
+		return rc;
+	p->jblocks = phys / JPHYS;	/* a torn last append is not a block */
+	if (!p->jblocks) {
+		p->jsize = 0;
+		return SQLITE_OK;
+	}
+	if (!p->jid_known) {
+		/* The id is bound into every block; block 0 names it. */
+		rc = block_read(p, 0, &used);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	rc = block_read(p, p->jblocks - 1, &used);
+	if (rc != SQLITE_OK)
+		return rc;
+	p->jcached = p->jblocks - 1;
+	p->jdirty = false;
+	p->jsize = (p->jblocks - 1) * JBLOCK + used;
+	return SQLITE_OK;
+}
+
+static int journal_flush(struct shim_file *p)
+{
+	int64_t no = p->jcached;
+	uint32_t used;
+	int rc;
+
+	if (!p->jdirty)
+		return SQLITE_OK;
+	/* A gap SQLite skipped over becomes zero blocks, so every block exists. */
+	while (p->jblocks < no) {
+		uint8_t zero[JBLOCK] = { 0 };
+
+		rc = block_write(p, p->jblocks, zero, JBLOCK);
+		if (rc != SQLITE_OK)
+			return rc;
+		p->jblocks++;
+	}
+	used = p->jsize - no * JBLOCK > JBLOCK ? JBLOCK : (uint32_t)(p->jsize - no * JBLOCK);
+	rc = block_write(p, no, p->jplain, used);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (p->jblocks <= no)
+		p->jblocks = no + 1;
+	p->jdirty = false;
+	return SQLITE_OK;
+}
+
+/* Make block no the cached one. */
+static int journal_load(struct shim_file *p, int64_t no)
+{
+	uint32_t used;
+	int rc;
+
+	if (p->jcached == no)
+		return SQLITE_OK;
+	rc = journal_flush(p);
+	if (rc != SQLITE_OK)
+		return rc;
+	p->jcached = -1;
+	if (no < p->jblocks) {
+		rc = block_read(p, no, &used);
+		if (rc != SQLITE_OK)
+			return rc;
+	} else {
+		memset(p->jplain, 0, JBLOCK);
+	}
+	p->jcached = no;
+	return SQLITE_OK;
+}
+
+static int journal_read(struct shim_file *p, void *buf, int amt, sqlite3_int64 off)
+{
+	uint8_t *out = buf;
+	int rc = journal_scan(p);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	while (amt > 0) {
+		int64_t no = off / JBLOCK;
+		int o = (int)(off % JBLOCK), n = JBLOCK - o < amt ? JBLOCK - o : amt;
+
+		if (off >= p->jsize) {
+			memset(out, 0, amt);
+			return SQLITE_IOERR_SHORT_READ;
+		}
+		if (off + n > p->jsize)
+			n = (int)(p->jsize - off);
+		rc = journal_load(p, no);
+		if (rc != SQLITE_OK)
+			return rc;
+		memcpy(out, p->jplain + o, n);
+		out += n;
+		off += n;
+		amt -= n;
+	}
+	return SQLITE_OK;
+}
+
+static int journal_write(struct shim_file *p, const void *buf, int amt, sqlite3_int64 off)
+{
+	const uint8_t *in = buf;
+	int rc = journal_scan(p);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	while (amt > 0) {
+		int64_t no = off / JBLOCK;
+		int o = (int)(off % JBLOCK), n = JBLOCK - o < amt ? JBLOCK - o : amt;
+
+		rc = journal_load(p, no);
+		if (rc != SQLITE_OK)
+			return rc;
+		memcpy(p->jplain + o, in, n);
+		p->jdirty = true;
+		if (off + n > p->jsize)
+			p->jsize = off + n;
+		in += n;
+		off += n;
+		amt -= n;
+	}
+	return SQLITE_OK;
+}
+
+static int journal_truncate(struct shim_file *p, sqlite3_int64 size)
+{
+	int64_t last;
+	int rc;
+
+	if (size == 0) {
+		p->jcached = -1;
+		p->jdirty = false;
+		p->jblocks = 0;
+		p->jsize = 0;
+		p->jid_known = false;	/* the next journal gets a new id */
+		return p->real->pMethods->xTruncate(p->real, 0);
+	}
+	rc = journal_scan(p);
+	if (rc != SQLITE_OK || size >= p->jsize)
+		return rc;
+	last = (size - 1) / JBLOCK;
+	rc = journal_load(p, last);
+	if (rc != SQLITE_OK)
+		return rc;
+	memset(p->jplain + (size - last * JBLOCK), 0, JBLOCK - (size - last * JBLOCK));
+	p->jsize = size;
+	p->jdirty = true;
+	rc = journal_flush(p);
+	if (rc != SQLITE_OK)
+		return rc;
+	p->jblocks = last + 1;
+	return p->real->pMethods->xTruncate(p->real, p->jblocks * JPHYS);
+}
+
+/* ---------------------------------------------------------------------
+ * io methods
+ */
+
+static int shim_close(sqlite3_file *f)
+{
+	struct shim_file *p = (struct shim_file *)f;
+	int rc = SQLITE_OK, rc2;
+
+	if (p->journal)
+		rc = journal_flush(p);
+	rc2 = p->real->pMethods->xClose(p->real);
+	if (p->jplain) {
+		crypto_wipe(p->jplain, JBLOCK);
+		sqlite3_free(p->jplain);
+	}
+	sqlite3_free(p->scratch);
+	return rc != SQLITE_OK ? rc : rc2;
+}
+
+static int shim_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off)
+{
+	struct shim_file *p = (struct shim_file *)f;
+
+	return p->journal ? journal_read(p, buf, amt, off) : main_read(p, buf, amt, off);
+}
+
+static int shim_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off)
+{
+	struct shim_file *p = (struct shim_file *)f;
+
+	return p->journal ? journal_write(p, buf, amt, off) : main_write(p, buf, amt, off);
+}
+
+static int shim_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	struct shim_file *p = (struct shim_file *)f;
+
+	if (p->journal)
+		return journal_truncate(p, size);
+	if (size % VFS_PAGE_SIZE)
+		return SQLITE_IOERR_TRUNCATE;
+	return p->real->pMethods->xTruncate(p->real, size);
+}
+
+static int shim_sync(sqlite3_file *f, int flags)
+{
+	struct shim_file *p = (struct shim_file *)f;
+
+	if (p->journal) {
+		int rc = journal_flush(p);
+
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return p->real->pMethods->xSync(p->real, flags);
+}
+
+static int shim_file_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	struct shim_file *p = (struct shim_file *)f;
+
+	if (p->journal) {
+		int rc = journal_scan(p);
+
+		*size = p->jsize > 0 ? p->jsize : 0;
+		return rc;
+	}
+	return p->real->pMethods->xFileSize(p->real, size);
+}
+
+static int shim_lock(sqlite3_file *f, int lock)
+{
+	struct shim_file *p = (struct shim_file *)f;
+
+	return p->real->pMethods->xLock(p->real, lock);
+}
+
+static int shim_unlock(sqlite3_file *f, int lock)
+{
+	struct shim_file *p = (struct shim_file *)f;
+
+	return p->real->pMethods->xUnlock(p->real, lock);
+}
+
+static int shim_check_reserved(sqlite3_file *f, int *out)
+{
+	struct shim_file *p = (struct shim_file *)f;
+
+	return p->real->pMethods->xCheckReservedLock(p->real, out);
+}
+
+/* Pragmas that would weaken the format or write outside it, and the only
+ * values allowed for each (NULL = any query, no setting). */
+static const struct {
+	const char *name;
+	const char *allowed;	/* "|a|b|" */
+} pragma_rules[] = {
+	{ "journal_mode", "|delete|" },
+	{ "page_size", "|4096|" },
+	{ "mmap_size", "|0|" },
+	{ "synchronous", "|full|2|extra|3|" },
+	{ "temp_store", "|memory|2|" },
+	{ "secure_delete", "|on|1|true|yes|" },
+	{ "writable_schema", "||" },
+	{ "temp_store_directory", "||" },
+	{ "data_store_directory", "||" },
+};
+
+static int pragma_check(char **args)
+{
+	const char *name = args[1], *value = args[2];
+
+	if (!value)
+		return SQLITE_NOTFOUND;
+	for (size_t i = 0; i < ARRAY_SIZE(pragma_rules); i++) {
+		char want[64];
+
+		if (strcasecmp(name, pragma_rules[i].name))
+			continue;
+		snprintf(want, sizeof(want), "|%s|", value);
+		for (char *c = want; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		if (strlen(value) < 60 && strstr(pragma_rules[i].allowed, want))
+			return SQLITE_NOTFOUND;	/* let SQLite apply it */
+		args[0] = sqlite3_mprintf("PRAGMA %s is fixed in a senda store", name);
+		return SQLITE_ERROR;
+	}
+	return SQLITE_NOTFOUND;
+}
+
+static int shim_file_control(sqlite3_file *f, int op, void *arg)
+{
+	struct shim_file *p = (struct shim_file *)f;
+
+	if (op == SQLITE_FCNTL_PRAGMA && !p->journal)
+		return pragma_check(arg);
+	if (op == SQLITE_FCNTL_MMAP_SIZE) {
+		*(sqlite3_int64 *)arg = 0;
+		return SQLITE_OK;
+	}
+	return p->real->pMethods->xFileControl(p->real, op, arg);
+}
+
+/* One sector per page: SQLite then starts each journal header on a block. */
+static int shim_sector_size(sqlite3_file *f)
+{
+	(void)f;
+	return VFS_PAGE_SIZE;
+}
+
+static int shim_device(sqlite3_file *f)
+{
+	(void)f;
+	return SQLITE_IOCAP_SAFE_APPEND;
+}
+
+static const sqlite3_io_methods shim_io = {
+	1, shim_close, shim_read, shim_write, shim_truncate, shim_sync,
+	shim_file_size, shim_lock, shim_unlock, shim_check_reserved,
+	shim_file_control, shim_sector_size, shim_device,
+	NULL, NULL, NULL, NULL, NULL, NULL
+};
+
+static int shim_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
+		     int flags, int *out_flags)
+{
+	struct shim_file *p = (struct shim_file *)f;
+	struct vfs_file_key *k = NULL;
+	bool journal = false;
+	int rc;
+
+	(void)vfs;
+	memset(p, 0, sizeof(*p));
+	f->pMethods = NULL;
+	if (name && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_MAIN_JOURNAL)))
+		k = reg_find(name, &journal);
+	/* A temp file, a WAL, an attached or VACUUM INTO database: never. */
+	if (!k || journal != !!(flags & SQLITE_OPEN_MAIN_JOURNAL))
+		return SQLITE_CANTOPEN;
+	p->key = k;
+	p->journal = journal;
+	p->jcached = -1;
+	p->jsize = -1;
+	p->real = (sqlite3_file *)(p + 1);
+	p->scratch = sqlite3_malloc(JPHYS);
+	if (journal)
+		p->jplain = sqlite3_malloc(JBLOCK);
+	if (!p->scratch || (journal && !p->jplain)) {
+		sqlite3_free(p->scratch);
+		sqlite3_free(p->jplain);
+		return SQLITE_NOMEM;
+	}
+	rc = shim_base->xOpen(shim_base, name, p->real, flags, out_flags);
+	if (!p->real->pMethods) {
+		sqlite3_free(p->scratch);
+		sqlite3_free(p->jplain);
+		return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
+	}
+	f->pMethods = &shim_io;
+	return rc;
+}
+
+static int shim_delete(sqlite3_vfs *vfs, const char *name, int sync_dir)
+{
+	(void)vfs;
+	return shim_base->xDelete(shim_base, name, sync_dir);
+}
+
+static int shim_access(sqlite3_vfs *vfs, const char *name, int flags, int *out)
+{
+	(void)vfs;
+	return shim_base->xAccess(shim_base, name, flags, out);
+}
+
+static int shim_full_pathname(sqlite3_vfs *vfs, const char *name, int n, char *out)
+{
+	(void)vfs;
+	return shim_base->xFullPathname(shim_base, name, n, out);
+}
+
+static int shim_randomness(sqlite3_vfs *vfs, int n, char *out)
+{
+	(void)vfs;
+	crypto_random(out, (size_t)n);
+	return n;
+}
+
+static int shim_sleep(sqlite3_vfs *vfs, int us)
+{
+	(void)vfs;
+	return shim_base->xSleep(shim_base, us);
+}
+
+static int shim_current_time(sqlite3_vfs *vfs, double *t)
+{
+	(void)vfs;
+	return shim_base->xCurrentTime(shim_base, t);
+}
+
+static int shim_last_error(sqlite3_vfs *vfs, int n, char *out)
+{
+	(void)vfs;
+	return shim_base->xGetLastError(shim_base, n, out);
+}
+
+static int shim_current_time64(sqlite3_vfs *vfs, sqlite3_int64 *t)
+{
+	(void)vfs;
+	return shim_base->xCurrentTimeInt64(shim_base, t);
+}
+
+static sqlite3_vfs shim_vfs = {
+	2, 0, 512, NULL, VFS_NAME, NULL,
+	shim_open, shim_delete, shim_access, shim_full_pathname,
+	NULL, NULL, NULL, NULL,		/* no extension loading */
+	shim_randomness, shim_sleep, shim_current_time, shim_last_error,
+	shim_current_time64, NULL, NULL, NULL
+};
+
+static pthread_once_t shim_once = PTHREAD_ONCE_INIT;
+static bool shim_ok;
+
+static void shim_register_once(void)
+{
+	shim_base = vfs_fault_register();
+	if (!shim_base)
+		return;
+	shim_vfs.szOsFile = (int)sizeof(struct shim_file) + shim_base->szOsFile;
+	shim_vfs.mxPathname = shim_base->mxPathname;
+	shim_ok = sqlite3_vfs_register(&shim_vfs, 0) == SQLITE_OK;
+}
+
+status_t vfs_register(void)
+{
+	pthread_once(&shim_once, shim_register_once);
+	if (!shim_ok)
+		return st_error(ST_ERR, "cannot register the encrypting SQLite VFS");
+	return ST_OK;
+}
+
+status_t vfs_verify_file(struct vfs_file_key *k, uint32_t *n_pages, uint32_t *n_old)
+{
+	uint8_t cipher[VFS_PAGE_SIZE], plain[VFS_PAGE_SIZE];
+	uint32_t pgno = 0, epoch;
+	status_t st = ST_OK;
+	ssize_t r;
+	int fd;
+
+	*n_pages = *n_old = 0;
+	fd = open(k->db_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? ST_OK : st_error(ST_IO, "cannot read %s: %s",
+							  k->db_path, strerror(errno));
+	while ((r = read(fd, cipher, sizeof(cipher))) > 0) {
+		pgno++;
+		if (r != VFS_PAGE_SIZE || !page_open(k, pgno, cipher, plain, &epoch)) {
+			st = st_error(ST_DAMAGED, "%s (page %u)", status_message(ST_DAMAGED), pgno);
+			break;
+		}
+		if (epoch != k->epoch[k->write_key])
+			(*n_old)++;
+	}
+	if (r < 0)
+		st = st_error(ST_IO, "cannot read %s: %s", k->db_path, strerror(errno));
+	crypto_wipe(plain, sizeof(plain));
+	close(fd);
+	*n_pages = pgno;
+	return st;
+}
