@@ -781,7 +781,8 @@ static struct form_value ev_age(const struct expr_node *n, struct expr_ctx *ctx)
 	int64_t by, ty, years;
 	int bm, bd, tm, td;
 
-	if (b.type != FORM_V_DATE)
+	/* a birth date after today has no age */
+	if (b.type != FORM_V_DATE || b.u.date > ctx->today)
 		return empty_value;
 	civil(b.u.date, &by, &bm, &bd);
 	civil(ctx->today, &ty, &tm, &td);

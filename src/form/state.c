@@ -316,6 +316,15 @@ const struct form *form_state_form(const struct form_state *st)
 
 /* ---- answers --------------------------------------------------------- */
 
+/* Text of only spaces is no answer, whichever way it arrives. */
+static bool blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}
+
 static status_t check_type(const struct form *f, size_t q, const struct form_value *v)
 {
 	static const enum form_vtype want[FORM_Q_COUNT_] = {
@@ -341,12 +350,14 @@ static status_t check_type(const struct form *f, size_t q, const struct form_val
 	if (v->type != want[fq->type])
 		return st_error(ST_INVALID, "'%s' expects %s", fq->id,
 				form_qtype_name(fq->type));
-	if (fq->type == FORM_Q_SELECT_ONE && form_find_choice(f, q, v->u.s) == FORM_NONE)
-		return st_error(ST_INVALID, "'%s': not one of the choices", fq->id);
+	if (fq->type == FORM_Q_SELECT_ONE && !blank(v->u.s) &&
+	    form_find_choice(f, q, v->u.s) == FORM_NONE)
+		return st_error(ST_INVALID, "'%s': not one of the choices", v->u.s);
 	if (v->type == FORM_V_MULTI)
 		for (size_t i = 0; i < v->u.multi.n; i++)
 			if (form_find_choice(f, q, v->u.multi.v[i]) == FORM_NONE)
-				return st_error(ST_INVALID, "'%s': not one of the choices", fq->id);
+				return st_error(ST_INVALID, "'%s': not one of the choices",
+						v->u.multi.v[i]);
 	return ST_OK;
 }
 
@@ -367,6 +378,8 @@ status_t form_state_set(struct form_state *st, struct form_ref r, const struct f
 		nv.u.d = (double)v->u.i;
 	}
 	form_value_normalise_multi(&nv);
+	if (nv.type == FORM_V_TEXT && blank(nv.u.s))
+		form_value_release(&nv);
 	if (form_value_equal(&nv, &s->answer)) {
 		form_value_release(&nv);
 		return ST_OK;
