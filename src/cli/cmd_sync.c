@@ -152,6 +152,7 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 	sync_opts_init(&so);
 	so.batch_size = (size_t)opt_num(cli->config, "sync", "batch_size");
 	so.timeout_s = (long)opt_num(cli->config, "sync", "timeout");
+	so.server_url = opt_str(cli->config, "sync", "server");
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "wvq", opts, NULL)) != -1) {

@@ -41,7 +41,7 @@ static status_t kv_need(struct store *st, const char *key, char **out)
 }
 
 status_t sync_client_open(struct sync_client *c, struct store *st, long timeout_s,
-			  struct sync_stats *stats)
+			  const char *url_override, struct sync_stats *stats)
 {
 	memset(c, 0, sizeof(*c));
 	c->st = st;
@@ -59,6 +59,10 @@ status_t sync_client_open(struct sync_client *c, struct store *st, long timeout_
 		goto fail;
 	}
 	memcpy(c->device, device, sizeof(c->device));
+	if (url_override && *url_override) {
+		free(c->url);
+		c->url = xstrdup(url_override);
+	}
 	s = sync_http_open(&c->http, c->url, c->pin, timeout_s);
 fail:
 	free(device);

@@ -131,7 +131,7 @@ status_t sync_enroll(struct store *st, const char *url, const char *code,
 	struct sync_client c;
 	struct sync_http_response resp;
 	sync_http_response_init(&resp);
-	s = sync_client_open(&c, st, timeout_s, NULL);
+	s = sync_client_open(&c, st, timeout_s, NULL, NULL);
 	if (s == ST_OK) {
 		s = sync_signed_request(&c, "GET", "/v1/decisions?after=0&limit=1", NULL, 0,
 					false, &resp);

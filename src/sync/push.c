@@ -362,7 +362,7 @@ status_t sync_pass(struct store *st, const struct sync_opts *o, struct sync_stat
 	}
 	memset(stats, 0, sizeof(*stats));
 	struct sync_client c;
-	status_t s = sync_client_open(&c, st, o->timeout_s, stats);
+	status_t s = sync_client_open(&c, st, o->timeout_s, o->server_url, stats);
 	if (s != ST_OK)
 		return s;
 	store_set_actor("sync");

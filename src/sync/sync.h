@@ -53,6 +53,12 @@ struct sync_opts {
 	long timeout_s;		/* per request (config sync.timeout) */
 	bool gzip;		/* compress batches (default true) */
 	bool pull;		/* pull decisions after the push (default true) */
+	/*
+	 * Reach the server at this URL instead of the enrolled one (config
+	 * sync.server: the server moved, or a test puts a proxy in between);
+	 * the pinned key still applies.  NULL or "": the enrolled URL.
+	 */
+	const char *server_url;
 	/* Called once per item outcome; detail is plain words or NULL. */
 	void (*on_item)(void *ctx, const struct store_outbox_item *it,
 			enum sync_event ev, const char *detail);

@@ -54,7 +54,7 @@ const char *sync_local_interview(struct sync_client *c, const char *server);
  * is none.
  */
 status_t sync_client_open(struct sync_client *c, struct store *st, long timeout_s,
-			  struct sync_stats *stats);
+			  const char *url_override, struct sync_stats *stats);
 /* Close the transport and wipe the secret. */
 void sync_client_release(struct sync_client *c);
 

@@ -5,9 +5,10 @@
  * one per referral) are queued in the same transaction.
  *
  * usage: sync-fill --dir DIR [--create] [--kdf-memory KIB] [--kdf-iterations N]
- *          [--interviews N] [--referrals K] [--ids FILE] [--tag T]
+ *          [--interviews N] [--referrals K] [--ids FILE] [--bad N]
  * The passphrase is read as one line from standard input.  --ids appends
  * "kind id" for every queued item, so a test can ask the server for each.
+ * --bad N queues N more referrals the server must reject (no service).
  * Payloads hold made-up answers of realistic size, no real data.
  */
 #include <getopt.h>
@@ -73,11 +74,12 @@ int main(int argc, char **argv)
 		{ "interviews", required_argument, NULL, 'n' },
 		{ "referrals", required_argument, NULL, 'r' },
 		{ "ids", required_argument, NULL, 'o' },
+		{ "bad", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *ids_path = NULL;
 	bool create = false;
-	int64_t mem = 64, iters = 1, n_iv = 1, n_ref = 4;
+	int64_t mem = 64, iters = 1, n_iv = 1, n_ref = 4, n_bad = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		bool ok = true;
@@ -89,6 +91,7 @@ int main(int argc, char **argv)
 		case 'n': ok = parse_int64(optarg, &n_iv); break;
 		case 'r': ok = parse_int64(optarg, &n_ref); break;
 		case 'o': ids_path = optarg; break;
+		case 'b': ok = parse_int64(optarg, &n_bad); break;
 		default: ok = false;
 		}
 		if (!ok) {
@@ -146,7 +149,8 @@ int main(int argc, char **argv)
 		if (ids)
 			fprintf(ids, "interview %s\n", id);
 		free(payload);
-		for (int64_t r = 0; r < n_ref; r++) {
+		for (int64_t r = 0; r < n_ref + (k ? 0 : n_bad); r++) {
+			bool bad = r >= n_ref;
 			struct store_referral ref;
 			memset(&ref, 0, sizeof(ref));
 			const char *svc = services[(seed + (unsigned)r) % ARRAY_SIZE(services)];
@@ -160,14 +164,15 @@ int main(int argc, char **argv)
 			ref.shared_fields = xstrdup("[\"identity.languages\",\"group.size\"]");
 			if ((s = store_referral_add(st, &ref)) != ST_OK)
 				die("adding a referral", s);
-			char *rp = xasprintf("{\"service\":\"%s\",\"partner\":\"partner-tapachula\","
+			char *rp = bad ? xstrdup("{\"partner\":\"partner-tapachula\"}") :
+				xasprintf("{\"service\":\"%s\",\"partner\":\"partner-tapachula\","
 					     "\"urgency\":\"%s\",\"fields\":{\"identity.languages\":"
 					     "[\"es\"],\"group.size\":%u}}", svc, ref.urgency,
 					     1 + seed % 4);
 			if ((s = store_outbox_add(st, "referral", ref.id, rp, id)) != ST_OK)
 				die("queueing a referral", s);
 			if (ids)
-				fprintf(ids, "referral %s\n", id);
+				fprintf(ids, "%s %s\n", bad ? "bad" : "referral", id);
 			free(rp);
 			store_referral_release(&ref);
 		}

@@ -3,7 +3,8 @@
  * senda-server holds every item a client queued, each exactly once.
  *
  * usage: sync-srvcheck --data DIR IDS_FILE...
- * IDS_FILE lines are "kind id" (written by sync-fill).  Prints
+ * IDS_FILE lines are "kind id" (written by sync-fill; kind "bad" marks an
+ * item the server must reject, not expected there).  Prints
  *   items N conflicts N expected N missing N duplicated-ids N
  * and exits 1 unless every expected id is stored, no id was listed twice
  * across clients, the server holds exactly the expected number of items,
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		while (fscanf(f, "%31s %63s", kind, id) == 2) {
+			if (!strcmp(kind, "bad"))
+				continue;	/* the server must reject these */
 			ALLOC_GROW(ids, n + 1, alloc);
 			ids[n++] = xstrdup(id);
 		}

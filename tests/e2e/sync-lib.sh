@@ -1,0 +1,109 @@
+# sync-lib.sh - helpers for the sync end-to-end tests (t45xx-t49xx): a
+# senda-server on loopback, the fault proxy in front of it, and senda
+# clients each with its own store.  Source after lib.sh.
+#
+#   srv_start            init + run a server; sets SRV_DIR SRV_URL SRV_PID
+#   srv_stop             SIGTERM and wait
+#   proxy_start ARGS...  faultproxy in front of the server; sets PROXY_URL
+#   proxy_stop           SIGTERM, wait; stats in $TMPDIR/proxy.stats
+#   client_new NAME [TEAM [ROLE]]   a store + enrolment; client NAME ...
+#   client NAME ARGS...  run senda as that client (passphrase on fd 0)
+#   fill NAME ARGS...    sync-fill on that client's store (ids in $TMPDIR/NAME.ids)
+
+TOOLS=$BUILD/tools
+SYNC_PASS=correct-horse-battery
+
+wait_file() {	# wait_file FILE [SECONDS]
+	local i
+	for ((i = 0; i < ${2:-10} * 20; i++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "$1 did not appear"
+}
+
+srv_start() {
+	SRV_DIR=$TMPDIR/srv
+	if [ ! -e "$SRV_DIR/server.db" ]; then
+		"$SENDA_SERVER" init --data "$SRV_DIR" >/dev/null || fail "senda-server init"
+	fi
+	rm -f "$SRV_DIR/port"
+	"$SENDA_SERVER" run --data "$SRV_DIR" --listen "127.0.0.1:${SRV_PORT:-0}" \
+		--insecure-loopback --port-file "$SRV_DIR/port" "$@" \
+		>>"$TMPDIR/srv.log" 2>&1 &
+	SRV_PID=$!
+	wait_file "$SRV_DIR/port"
+	SRV_PORT=$(cat "$SRV_DIR/port")
+	SRV_URL=http://127.0.0.1:$SRV_PORT
+}
+
+srv_stop() {
+	[ -n "${SRV_PID:-}" ] || return 0
+	kill -TERM "$SRV_PID" 2>/dev/null
+	wait "$SRV_PID" 2>/dev/null
+	SRV_PID=
+}
+
+proxy_start() {
+	rm -f "$TMPDIR/proxy.port"
+	"$TOOLS/faultproxy" --target "127.0.0.1:$SRV_PORT" --port-file "$TMPDIR/proxy.port" \
+		--stats "$TMPDIR/proxy.stats" "$@" 2>>"$TMPDIR/proxy.log" &
+	PROXY_PID=$!
+	wait_file "$TMPDIR/proxy.port"
+	PROXY_URL=http://127.0.0.1:$(cat "$TMPDIR/proxy.port")
+}
+
+proxy_stop() {
+	[ -n "${PROXY_PID:-}" ] || return 0
+	kill -TERM "$PROXY_PID" 2>/dev/null
+	wait "$PROXY_PID" 2>/dev/null
+	PROXY_PID=
+}
+
+# proxy_stat KEY: a counter from the proxy's stats file.
+proxy_stat() {
+	awk -v k="$1" '$1 == k { print $2 }' "$TMPDIR/proxy.stats"
+}
+
+sync_cleanup() {
+	proxy_stop
+	srv_stop
+}
+trap 'rc=$?; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
+
+client_new() {	# client_new NAME [TEAM [ROLE]]
+	local name=$1 team=${2:-t1} role=${3:-caseworker} code
+	mkdir -p "$TMPDIR/$name"
+	cat >"$TMPDIR/$name.ini" <<INI
+[store]
+kdf_memory = 64
+kdf_iterations = 1
+[sync]
+timeout = 10s
+INI
+	echo "$SYNC_PASS" | "$TOOLS/sync-fill" --dir "$TMPDIR/$name/data" --create \
+		--interviews 0 || fail "creating the store of $name"
+	code=$("$SENDA_SERVER" enroll --data "$SRV_DIR" --team "$team" --role "$role" |
+		awk '/^code:/ { print $2 }')
+	[ -n "$code" ] || fail "senda-server enroll gave no code"
+	client "$name" enroll "$SRV_URL" "$code" >/dev/null || fail "enrolling $name"
+}
+
+client() {	# client NAME ARGS...
+	local name=$1
+	shift
+	echo "$SYNC_PASS" | SENDA_HOME=$TMPDIR/$name/data \
+		"$SENDA" --config "$TMPDIR/$name.ini" --passphrase-fd 0 "$@"
+}
+
+fill() {	# fill NAME ARGS...
+	local name=$1
+	shift
+	echo "$SYNC_PASS" | "$TOOLS/sync-fill" --dir "$TMPDIR/$name/data" \
+		--ids "$TMPDIR/$name.ids" "$@" || fail "filling the outbox of $name"
+}
+
+# ledger_count NAME STATE: items of the client's ledger in that state.
+ledger_count() {
+	client "$1" sync log | awk -v s="$2" '$3 == s { n++ } END { print n + 0 }'
+}
