@@ -9,9 +9,10 @@
  *   srv-client keygen KEYFILE
  *   srv-client enroll URL CODE KEYFILE            prints the device id
  *   srv-client batch OUT N [--kind K] [--interview ID] [--state S] [--ids FILE]
+ *        [--use-ids FILE] [--payload JSON]
  *   srv-client request URL METHOD URI KEYFILE DEVICE [--body FILE] [--gzip]
  *        [--time T] [--nonce HEX] [--content-type CT] [--bad-sig] [--repeat N]
- *        [--no-sign]                            prints "STATUS BODY" per request
+ *        [--no-sign] [--encoding E] [--replay]   prints "STATUS BODY" per request
  *   srv-client bench URL --clients N --items N --batch N --code-file F
  */
 #include <arpa/inet.h>
@@ -209,8 +210,10 @@ static int c_batch(int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "ids", required_argument, NULL, 'I' },
 		{ "payload", required_argument, NULL, 'p' },
+		{ "use-ids", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
+	FILE *use = NULL;
 	const char *kind = "interview", *interview = NULL, *state = "submitted", *ids = NULL;
 	const char *payload = NULL;
 	struct proto_batch b;
@@ -228,6 +231,10 @@ static int c_batch(int argc, char **argv)
 		case 's': state = optarg; break;
 		case 'I': ids = optarg; break;
 		case 'p': payload = optarg; break;
+		case 'u':
+			if (!(use = fopen(optarg, "r")))
+				die("cannot read %s", optarg);
+			break;
 		default: die("batch: bad option");
 		}
 	}
@@ -240,7 +247,8 @@ static int c_batch(int argc, char **argv)
 		char id[37];
 		char *p;
 
-		uuid_v4(id);
+		if (!use || fscanf(use, "%36s", id) != 1)
+			uuid_v4(id);
 		if (payload)
 			p = xstrdup(payload);
 		else if (k == PROTO_KIND_INTERVIEW)
@@ -262,6 +270,8 @@ static int c_batch(int argc, char **argv)
 	proto_batch_encode(&b, false, &out);
 	if (idf)
 		fclose(idf);
+	if (use)
+		fclose(use);
 	{
 		FILE *f = fopen(argv[optind], "w");
 		if (!f || fwrite(out.buf, 1, out.len, f) != out.len || fclose(f))
@@ -283,6 +293,7 @@ struct req_opts {
 	int64_t time;			/* 0: now */
 	const char *nonce;		/* NULL: random */
 	const char *content_type;
+	const char *encoding;		/* Content-Encoding sent as is (body untouched) */
 };
 
 static void build_head(const struct req_opts *o, struct strbuf *head)
@@ -307,9 +318,10 @@ static void build_head(const struct req_opts *o, struct strbuf *head)
 	strbuf_addf(head, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n",
 		    o->method, o->uri);
 	if (o->body)
-		strbuf_addf(head, "Content-Type: %s\r\nContent-Length: %zu\r\n%s",
-			    o->content_type ? o->content_type : "application/json", o->body_len,
-			    o->gzip ? "Content-Encoding: gzip\r\n" : "");
+		strbuf_addf(head, "Content-Type: %s\r\nContent-Length: %zu\r\n",
+			    o->content_type ? o->content_type : "application/json", o->body_len);
+	if (o->body && (o->gzip || o->encoding))
+		strbuf_addf(head, "Content-Encoding: %s\r\n", o->encoding ? o->encoding : "gzip");
 	if (!o->no_sign)
 		strbuf_addf(head, "%s: %s\r\n%s: %lld\r\n%s: %s\r\n%s: %s\r\n",
 			    PROTO_HDR_DEVICE, o->device, PROTO_HDR_TIME, (long long)t,
@@ -329,6 +341,8 @@ static int c_request(int argc, char **argv)
 		{ "bad-sig", no_argument, NULL, 'B' },
 		{ "no-sign", no_argument, NULL, 'N' },
 		{ "repeat", required_argument, NULL, 'r' },
+		{ "encoding", required_argument, NULL, 'e' },
+		{ "replay", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct req_opts o;
@@ -337,6 +351,7 @@ static int c_request(int argc, char **argv)
 	char *raw = NULL;
 	size_t raw_len = 0;
 	int64_t repeat = 1;
+	bool replay = false;
 	int c, worst = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -355,6 +370,8 @@ static int c_request(int argc, char **argv)
 		case 'B': o.bad_sig = true; break;
 		case 'N': o.no_sign = true; break;
 		case 'r': if (!parse_int64(optarg, &repeat)) die("bad --repeat"); break;
+		case 'e': o.encoding = optarg; break;
+		case 'R': replay = true; break;
 		default: die("request: bad option");
 		}
 	}
@@ -374,7 +391,7 @@ static int c_request(int argc, char **argv)
 		o.body = raw;
 		o.body_len = raw_len;
 	}
-	if (repeat > 1 && !o.nonce) {
+	if (replay && !o.nonce) {
 		/* A replay: the very same bytes again, nonce included. */
 		static char fixed[33];
 		uint8_t rnd[16];
