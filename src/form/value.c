@@ -98,14 +98,16 @@ status_t form_value_parse(const struct form *f, size_t q, const char *text,
 {
 	const struct form_question *fq;
 	struct form_value v = FORM_VALUE_INIT;
-	char *t;
+	char *t, *trimmed;
 	bool ok = true;
 
 	form_value_release(out);
 	if (q >= f->n_questions)
 		return st_error(ST_NOTFOUND, "no such question");
 	fq = &f->questions[q];
-	t = str_trim(xstrdup(text));
+	t = xstrdup(text);
+	trimmed = str_trim(t);
+	memmove(t, trimmed, strlen(trimmed) + 1);
 	if (!*t) {
 		free(t);
 		return ST_OK;
