@@ -8,3 +8,10 @@ for f in "$TOP"/forms/*.ini; do
 	expect_exit 0 "$SENDA" form check "$f"
 	[ -z "$out$err" ] || fail "senda form check ${f##*/} printed: $out$err"
 done
+
+# The intake asks at least 60 questions (issue 5), calculations and notes
+# not counted, and every one of its languages is one the caseworkers use.
+intake=$TOP/forms/intake.ini
+asked=$(grep -c '^type = \(text\|integer\|decimal\|date\|yes_no\|select_one\|select_multiple\)$' "$intake")
+[ "$asked" -ge 60 ] || fail "intake.ini asks $asked questions, want at least 60"
+expect_eq "intake languages" "languages = en es fr ht" "$(grep '^languages = ' "$intake")"
