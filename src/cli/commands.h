@@ -13,6 +13,9 @@
 	_(help,    "help [COMMAND]", "show help for all commands or one") \
 	_(version, "version", "print the version") \
 	_(config,  "config show", "show every setting, its value and where it came from") \
+	_(init,    "init", "create the encrypted store and print its recovery key") \
+	_(keys,    "keys list|add|remove SLOT|change [SLOT]|recover [SLOT]|rotate", "manage the passphrases and the master key of the store") \
+	_(shred,   "shred --yes", "destroy the store for good: keys first, then the files") \
 	_(form,    "form check FILE... | form fill FORM --answers F.json [--lang L] [--today D]", "lint form files, or fill a form headless and print the result as JSON") \
 	_(enroll,  "enroll [--pin sha256//KEY] [--label NAME] [--force] URL CODE", "register this device with senda-server using a one-time code") \
 	_(audit,   "audit verify | audit log [--after N] [--limit N]", "check the audit trail's hash chain, or print its entries") \

@@ -222,7 +222,7 @@ static status_t store_open_db(struct store *st, int busy_ms)
 {
 	struct store_keys *k = st->keys;
 	status_t s;
-	int rc;
+	int rc, fd;
 
 	s = vfs_register();
 	if (s != ST_OK)
@@ -234,6 +234,11 @@ static status_t store_open_db(struct store *st, int busy_ms)
 	} else {
 		vfs_key_set(st->vfs_reg, keyhdr_epoch(k->raw), k->master, true);
 	}
+	/* SQLite would create it 0644; the journal takes the database's mode. */
+	fd = open(st->db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return st_error(ST_IO, "cannot open %s: %s", st->db_path, strerror(errno));
+	close(fd);
 	rc = sqlite3_open_v2(st->db_path, &st->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE,
 			     VFS_NAME);
