@@ -233,7 +233,6 @@ case("answer-warnings", {"dob_known": False, "date_of_birth": None, "estimated_a
      "work_skills": None, "wants_work_permit": None})
 case("choice-filtered-out", {"other_nationality": "honduras", "current_country": "brazil",
      "route_countries": ["honduras", "guatemala"]})
-
 # A large travelling group: 60 people (ODK Collect slows to ~10 s per
 # action at this size), among them 2 unaccompanied and 3 separated children.
 big = [member("Adulto %d" % i, "not_related", 20 + i % 40, "male" if i % 2 else "female")
@@ -265,6 +264,15 @@ case("followup-unsafe-moved", {"same_place": False, "current_place": "northern_m
      form="followup", lang="es")
 case("followup-consent-refused", {"consent_share_services": False,
      "new_needs": ["medical"]}, base=FBASE, form="followup", lang="ht")
+
+# The service rules start on 2023-01-01: the day before, the same needs
+# produce nothing; on the day, every one of them.
+NEEDS = {"need_shelter": True, "medical_needs": True, "medical_urgent": False,
+         "medical_details": "Infected foot.", "mental_distress": True, "lost_contact_family": True,
+         "lost_contact_details": "Brother.", "intended_destination": "undecided",
+         "date_left": "2022-11-01", "arrival_date": "2022-12-20", "follow_up_date": "2023-01-10"}
+case("services-day-before-start", NEEDS, today="2022-12-31")
+case("services-first-day", NEEDS, today="2023-01-01", lang="fr")
 
 def main():
     for f in os.listdir(HERE):
