@@ -12,7 +12,10 @@
  *    that item is quarantined and the rest of the batch is sent again;
  *  - the batch without naming an item (400/413/500): it is split in halves
  *    until the item that breaks the request is alone; an item alone that
- *    the server keeps failing on (SYNC_MAX_BREAKS attempts) is quarantined.
+ *    the server fails on SYNC_MAX_BREAKS times in a row within one pass is
+ *    quarantined.  Breaks are counted apart from attempts: an item that
+ *    met many cut links is not suspect, and one 500 from a flaky gateway
+ *    is not a verdict.
  */
 #include "sync/sync_int.h"
 
@@ -46,7 +49,22 @@ struct push {
 	 * server failed on gets a later time and waits for the next pass.
 	 */
 	int64_t started;
+	/* Items the server failed on while alone, this pass: id -> count. */
+	struct push_break { char id[37]; int n; } *breaks;
+	size_t n_breaks, alloc_breaks;
 };
+
+/* Count one more server failure of an item sent alone; the new count. */
+static int push_break(struct push *p, const char *id)
+{
+	for (size_t i = 0; i < p->n_breaks; i++)
+		if (!strcmp(p->breaks[i].id, id))
+			return ++p->breaks[i].n;
+	ALLOC_GROW(p->breaks, p->n_breaks + 1, p->alloc_breaks);
+	memcpy(p->breaks[p->n_breaks].id, id, 37);
+	p->breaks[p->n_breaks].n = 1;
+	return p->breaks[p->n_breaks++].n;
+}
 
 #define SYNC_LATER 60	/* seconds before a server-failed item goes again */
 
@@ -276,11 +294,18 @@ static status_t send_items(struct push *p, struct store_outbox_item **v, size_t 
 				s = send_items(p, v + h, n - h);
 			else
 				items_failed(p, v + h, n - h, why, p->started);
-		} else if (resp.status != 500 || v[0]->attempts + 1 >= SYNC_MAX_BREAKS) {
-			item_quarantine(p, v[0], why);
+		} else if (resp.status != 500 || push_break(p, v[0]->id) >= SYNC_MAX_BREAKS) {
+			char *w = resp.status == 500
+				? xasprintf("the server failed on this item %d times: %s",
+					    SYNC_MAX_BREAKS, why)
+				: xstrdup(why);
+			item_quarantine(p, v[0], w);
+			free(w);
 			s = ST_OK;
 		} else {
-			items_failed(p, v, n, why, util_now() + SYNC_LATER);
+			/* Again in this pass, after a breath. */
+			items_failed(p, v, n, why, p->started);
+			sleep_ms(100);
 			s = ST_OK;
 		}
 	} else if (s == ST_UNREACHABLE) {
@@ -377,6 +402,7 @@ status_t sync_pass(struct store *st, const struct sync_opts *o, struct sync_stat
 
 	struct push p = { .c = &c, .o = o, .stats = stats, .started = util_now() };
 	s = push_outbox(&p);
+	free(p.breaks);
 	if (s == ST_OK) {
 		int64_t counts[STORE_OUTBOX_N_STATES] = { 0 };
 		if (store_outbox_counts(st, counts) == ST_OK)

@@ -35,7 +35,7 @@ struct store_outbox_item;
 #define SYNC_KV_CURSOR "decisions.cursor"
 #define SYNC_KV_LAST "sync.last"	/* time of the last complete pass */
 
-/* Server errors an item survives before it is quarantined. */
+/* Server failures in a row (500, item sent alone) before quarantine. */
 #define SYNC_MAX_BREAKS 5
 /* Transport failures in a row before a pass gives up (exit 75). */
 #define SYNC_MAX_TRANSPORT_FAILS 3

@@ -32,6 +32,7 @@ srv_start() {
 		--insecure-loopback --port-file "$SRV_DIR/port" "$@" \
 		>>"$TMPDIR/srv.log" 2>&1 &
 	SRV_PID=$!
+	echo "$SRV_PID" >"$TMPDIR/srv.pid"
 	wait_file "$SRV_DIR/port"
 	SRV_PORT=$(cat "$SRV_DIR/port")
 	SRV_URL=http://127.0.0.1:$SRV_PORT
@@ -41,6 +42,8 @@ srv_stop() {
 	[ -n "${SRV_PID:-}" ] || return 0
 	kill -TERM "$SRV_PID" 2>/dev/null
 	wait "$SRV_PID" 2>/dev/null
+	# Started by a subshell (the soak's killer): not our child to wait for.
+	while kill -0 "$SRV_PID" 2>/dev/null; do sleep 0.05; done
 	SRV_PID=
 }
 
