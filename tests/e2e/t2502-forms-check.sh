@@ -15,3 +15,8 @@ intake=$TOP/forms/intake.ini
 asked=$(grep -c '^type = \(text\|integer\|decimal\|date\|yes_no\|select_one\|select_multiple\)$' "$intake")
 [ "$asked" -ge 60 ] || fail "intake.ini asks $asked questions, want at least 60"
 expect_eq "intake languages" "languages = en es fr ht" "$(grep '^languages = ' "$intake")"
+
+# forms/README.md documents every rule of every shipped form.
+for r in $(sed -n 's/^\[rule\.\([a-z0-9_]*\)\]$/\1/p' "$TOP"/forms/*.ini); do
+	grep -q "^| $r |" "$TOP/forms/README.md" || fail "forms/README.md does not describe rule $r"
+done
