@@ -45,6 +45,7 @@
 #include "util/status.h"
 
 struct store;
+struct store_answer_list;
 
 /* ---------------------------------------------------------------------
  * Transactions
@@ -121,6 +122,8 @@ struct store_interview {
 	int progress_total;	/* ... of how many */
 	int amendment;		/* edits saved after completion */
 	char *readonly_note;	/* non-NULL: read-only (reassigned), why */
+	char *meta;		/* JSON object for queues: urgency, flags,
+				   caseworker device; "{}" by default */
 	int64_t created, updated;
 	/* Filled by get/list, ignored by create: */
 	int n_answers;		/* answers stored */
@@ -179,6 +182,22 @@ status_t store_interview_set_respondent(struct store *st, const char *id,
 					const char *respondent);
 status_t store_interview_set_language(struct store *st, const char *id,
 				      const char *language);
+
+/* Replace the metadata JSON (NULL = "{}"); the store does not parse it. */
+status_t store_interview_set_meta(struct store *st, const char *id,
+				  const char *meta);
+
+/*
+ * Store an interview as another party has it, in one transaction: the
+ * supervisor's copy from the review queue, or the server's version after a
+ * reassignment.  iv->id is required; when the interview exists its form,
+ * language, status, respondent, position, progress and meta are replaced
+ * (the status without the state machine: the sender's word is the state)
+ * and ALL its answers become those in *answers; otherwise it is created.
+ * Fills iv->seq, created, updated.
+ */
+status_t store_interview_import(struct store *st, struct store_interview *iv,
+				const struct store_answer_list *answers);
 
 /* Make read-only with a note (reassigned), or editable again with NULL. */
 status_t store_interview_set_readonly(struct store *st, const char *id,
@@ -455,6 +474,48 @@ status_t store_comment_add(struct store *st, struct store_comment *c);
 /* Append an interview's comments to *out, oldest first. */
 status_t store_comments_load(struct store *st, const char *interview_id,
 			     struct store_comment_list *out);
+
+/* ---------------------------------------------------------------------
+ * Conflicts: a caseworker's amendment and a supervisor's decision crossed.
+ * One record per question path ("" when the status itself conflicts),
+ * holding both values until a person picks one.
+ */
+struct store_conflict {
+	int64_t seq;
+	char id[37];		/* UUID; add fills it in */
+	char *interview_id;
+	char *path;		/* question path, "" for the status */
+	char *local_value;	/* this device's value, NULL for no answer */
+	char *remote_value;	/* the other side's value, NULL for no answer */
+	char *resolution;	/* NULL while open; "local", "remote", "other" */
+	int64_t created;
+	int64_t resolved;	/* 0 while open */
+};
+struct store_conflict_list {
+	struct store_conflict *v;
+	size_t n, alloc;
+};
+#define STORE_CONFLICT_LIST_INIT { NULL, 0, 0 }
+void store_conflict_release(struct store_conflict *c);
+void store_conflict_list_release(struct store_conflict_list *l);
+
+/* Record an open conflict (fills id and created). */
+status_t store_conflict_add(struct store *st, struct store_conflict *c);
+/*
+ * Append conflicts of one interview (or of all, interview_id NULL), only
+ * the open ones when open_only, oldest first.
+ */
+status_t store_conflicts_load(struct store *st, const char *interview_id,
+			      bool open_only, struct store_conflict_list *out);
+/*
+ * Resolve a conflict: in one transaction the answer at its path becomes
+ * value (NULL clears it; skipped for a status conflict, path "") and the
+ * conflict is closed with resolution "local", "remote" or "other".  The
+ * edit counts as an amendment.  ST_STATE if already resolved or the
+ * interview is read-only.
+ */
+status_t store_conflict_resolve(struct store *st, const char *id,
+				const char *value, const char *resolution);
 
 /* ---------------------------------------------------------------------
  * Sync state: a small key-value table ("decisions.cursor", ...).

@@ -30,8 +30,8 @@ void store_answer_list_add(struct store_answer_list *l, const char *path,
 	l->n++;
 }
 
-/* A path names a question: non-empty, short, printable ASCII. */
-static status_t answer_check_path(const char *path)
+/* Paths come from the form engine; refuse what cannot be one, before writing. */
+status_t data_answer_check_path(const char *path)
 {
 	const char *p;
 
@@ -43,8 +43,8 @@ static status_t answer_check_path(const char *path)
 	return ST_OK;
 }
 
-/* Set or clear one answer inside the caller's transaction. */
-static status_t answer_write(struct store *st, const char *iv, const char *path,
+/* Upsert or delete one answer row; the caller holds the transaction. */
+status_t data_answer_write(struct store *st, const char *iv, const char *path,
 			     const char *value, int64_t changed)
 {
 	sqlite3_stmt *s;
@@ -96,9 +96,9 @@ static status_t answer_store(struct store *st, const char *iv, const char *path,
 	status_t ret;
 	int64_t now = util_now();
 
-	if ((ret = answer_check_path(path)))
+	if ((ret = data_answer_check_path(path)))
 		return ret;
-	if (resume_at && (ret = answer_check_path(resume_at)))
+	if (resume_at && (ret = data_answer_check_path(resume_at)))
 		return ret;
 	if ((ret = data_tx_begin(st, &tx)))
 		return ret;
@@ -110,7 +110,7 @@ static status_t answer_store(struct store *st, const char *iv, const char *path,
 		return data_tx_end(&tx, st_error(ST_STATE, "interview %s is %s; amend it to edit",
 						 iv, store_iv_status_name(status)));
 	amend = status != STORE_IV_DRAFT;
-	if (!(ret = answer_write(st, iv, path, value, now)) &&
+	if (!(ret = data_answer_write(st, iv, path, value, now)) &&
 	    !(ret = answer_touch(st, iv, resume_at, amend, now)))
 		ret = audit_append(st, amend ? "answer.amend" : "answer.save", iv, "%s %s",
 				   path, value ? "set" : "cleared");
@@ -145,7 +145,7 @@ status_t store_answers_replace(struct store *st, const char *interview_id,
 	if (!prefix || !*prefix)
 		return st_error(ST_INVALID, "answers replace needs a path prefix");
 	for (i = 0; set && i < set->n; i++)
-		if ((ret = answer_check_path(set->v[i].path)))
+		if ((ret = data_answer_check_path(set->v[i].path)))
 			return ret;
 	if ((ret = data_tx_begin(st, &tx)))
 		return ret;
@@ -162,7 +162,7 @@ status_t store_answers_replace(struct store *st, const char *interview_id,
 	data_bind_text(s, 2, prefix);
 	ret = data_run(st, s, "replacing answers");
 	for (i = 0; !ret && set && i < set->n; i++)
-		ret = answer_write(st, interview_id, set->v[i].path, set->v[i].value,
+		ret = data_answer_write(st, interview_id, set->v[i].path, set->v[i].value,
 				   set->v[i].changed ? set->v[i].changed : now);
 	if (!ret)
 		ret = answer_touch(st, interview_id, NULL, status != STORE_IV_DRAFT, now);

@@ -67,6 +67,12 @@ bool data_is_uuid(const char *s);
 status_t data_iv_state(struct store *st, const char *id,
 		       enum store_iv_status *status, bool *readonly);
 
+/* A question path: non-empty, at most 512 bytes of printable ASCII. */
+status_t data_answer_check_path(const char *path);
+/* Set (value non-NULL) or clear one answer inside the caller's transaction. */
+status_t data_answer_write(struct store *st, const char *interview_id,
+			   const char *path, const char *value, int64_t changed);
+
 /*
  * Append an audit entry inside the current transaction: the caller has
  * begun one with data_tx_begin().  detail is a printf format; never pass

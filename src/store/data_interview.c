@@ -69,6 +69,7 @@ void store_interview_release(struct store_interview *iv)
 	free(iv->respondent);
 	free(iv->position);
 	free(iv->readonly_note);
+	free(iv->meta);
 	store_interview_init(iv);
 }
 
@@ -87,7 +88,8 @@ void store_interview_list_release(struct store_interview_list *l)
 	"i.respondent, i.position, i.progress_done, i.progress_total, i.amendment, " \
 	"i.readonly_note, i.created, i.updated, " \
 	"(SELECT count(*) FROM answers a WHERE a.interview_id = i.id), " \
-	"(SELECT o.state FROM outbox o WHERE o.object_id = i.id ORDER BY o.seq DESC LIMIT 1)"
+	"(SELECT o.state FROM outbox o WHERE o.object_id = i.id ORDER BY o.seq DESC LIMIT 1), " \
+	"i.meta"
 
 static status_t iv_from_row(sqlite3_stmt *s, struct store_interview *iv)
 {
@@ -110,6 +112,7 @@ static status_t iv_from_row(sqlite3_stmt *s, struct store_interview *iv)
 	iv->created = sqlite3_column_int64(s, 12);
 	iv->updated = sqlite3_column_int64(s, 13);
 	iv->n_answers = sqlite3_column_int(s, 14);
+	iv->meta = data_col_dup0(s, 16);
 	if (sync && store_outbox_state_parse(sync, &os))
 		iv->sync_state = (int)os;
 	if (!store_iv_status_parse(status, &iv->status))
@@ -228,8 +231,8 @@ status_t store_interview_create(struct store *st, struct store_interview *iv)
 		return ret;
 	if ((ret = data_prepare(st, &s, "INSERT INTO interviews (id, form_id, form_version, "
 				"language, status, respondent, position, progress_done, "
-				"progress_total, created, updated) "
-				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+				"progress_total, created, updated, meta) "
+				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
 		return data_tx_end(&tx, ret);
 	data_bind_text(s, 1, iv->id);
 	data_bind_text(s, 2, iv->form_id);
@@ -242,6 +245,7 @@ status_t store_interview_create(struct store *st, struct store_interview *iv)
 	sqlite3_bind_int(s, 9, iv->progress_total);
 	sqlite3_bind_int64(s, 10, now);
 	sqlite3_bind_int64(s, 11, now);
+	data_bind_text(s, 12, iv->meta ? iv->meta : "{}");
 	if ((ret = data_run(st, s, "creating the interview"))) {
 		if (ret == ST_EXISTS)
 			ret = st_error(ST_EXISTS, "interview %s already exists", iv->id);
@@ -368,6 +372,92 @@ status_t store_interview_set_language(struct store *st, const char *id,
 			 "interview.language", language);
 }
 
+status_t store_interview_set_meta(struct store *st, const char *id, const char *meta)
+{
+	return iv_update(st, id, "UPDATE interviews SET meta = coalesce(?1, '{}'), updated = ?4 "
+			 "WHERE id = ?5", meta, 0, 0, "interview.meta", "metadata changed");
+}
+
+/*
+ * Import: replace an existing interview's fields and answers, or create
+ * it.  The seq of an existing interview is kept, so the caseworker's
+ * number for it never changes.
+ */
+status_t store_interview_import(struct store *st, struct store_interview *iv,
+				const struct store_answer_list *answers)
+{
+	struct data_tx tx;
+	sqlite3_stmt *s;
+	status_t ret;
+	size_t i;
+	bool exists;
+	int64_t now = util_now();
+
+	if (!data_is_uuid(iv->id))
+		return st_error(ST_INVALID, "an imported interview needs its UUID");
+	if (!iv->form_id || !*iv->form_id || !iv->form_version || !*iv->form_version ||
+	    !iv->language || !*iv->language || (unsigned)iv->status >= STORE_IV_N_STATUS)
+		return st_error(ST_INVALID, "an interview needs a form id, form version and language");
+	for (i = 0; answers && i < answers->n; i++)
+		if ((ret = data_answer_check_path(answers->v[i].path)))
+			return ret;
+	if ((ret = data_tx_begin(st, &tx)))
+		return ret;
+	ret = data_iv_state(st, iv->id, &(enum store_iv_status){ 0 }, NULL);
+	exists = ret == ST_OK;
+	if (ret == ST_NOTFOUND)
+		ret = ST_OK;
+	if (ret)
+		return data_tx_end(&tx, ret);
+	if (exists)
+		ret = data_prepare(st, &s, "UPDATE interviews SET form_id = ?2, form_version = ?3, "
+				   "language = ?4, status = ?5, respondent = ?6, position = ?7, "
+				   "progress_done = ?8, progress_total = ?9, updated = ?11, "
+				   "meta = ?12 WHERE id = ?1");
+	else
+		ret = data_prepare(st, &s, "INSERT INTO interviews (id, form_id, form_version, "
+				   "language, status, respondent, position, progress_done, "
+				   "progress_total, created, updated, meta) "
+				   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+	if (ret)
+		return data_tx_end(&tx, ret);
+	data_bind_text(s, 1, iv->id);
+	data_bind_text(s, 2, iv->form_id);
+	data_bind_text(s, 3, iv->form_version);
+	data_bind_text(s, 4, iv->language);
+	data_bind_text(s, 5, iv_status_names[iv->status]);
+	data_bind_text(s, 6, iv->respondent);
+	data_bind_text(s, 7, iv->position);
+	sqlite3_bind_int(s, 8, iv->progress_done);
+	sqlite3_bind_int(s, 9, iv->progress_total);
+	sqlite3_bind_int64(s, 10, now);
+	sqlite3_bind_int64(s, 11, now);
+	data_bind_text(s, 12, iv->meta ? iv->meta : "{}");
+	if ((ret = data_run(st, s, "importing the interview")))
+		return data_tx_end(&tx, ret);
+	if ((ret = data_prepare(st, &s, "DELETE FROM answers WHERE interview_id = ?")))
+		return data_tx_end(&tx, ret);
+	data_bind_text(s, 1, iv->id);
+	ret = data_run(st, s, "importing the interview");
+	for (i = 0; !ret && answers && i < answers->n; i++)
+		ret = data_answer_write(st, iv->id, answers->v[i].path, answers->v[i].value,
+					answers->v[i].changed ? answers->v[i].changed : now);
+	if (!ret && (ret = data_prepare(st, &s, "SELECT seq, created FROM interviews WHERE id = ?")) == ST_OK) {
+		data_bind_text(s, 1, iv->id);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			iv->seq = sqlite3_column_int64(s, 0);
+			iv->created = sqlite3_column_int64(s, 1);
+			iv->updated = now;
+		}
+		sqlite3_finalize(s);
+	}
+	if (!ret)
+		ret = audit_append(st, "interview.import", iv->id, "%s, %s, %zu answers",
+				   exists ? "replaced" : "new", iv_status_names[iv->status],
+				   answers ? answers->n : 0);
+	return data_tx_end(&tx, ret);
+}
+
 status_t store_interview_set_readonly(struct store *st, const char *id,
 				      const char *note)
 {
@@ -385,6 +475,7 @@ static const char *const iv_delete_sql[] = {
 	"DELETE FROM referrals WHERE interview_id = ?1",
 	"DELETE FROM decisions WHERE interview_id = ?1",
 	"DELETE FROM comments WHERE interview_id = ?1",
+	"DELETE FROM conflicts WHERE interview_id = ?1",
 	"DELETE FROM interviews WHERE id = ?1",
 };
 

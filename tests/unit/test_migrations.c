@@ -1,9 +1,9 @@
 /*
  * test_migrations.c - the schema migrations: the compiled-in list is
- * numbered without gaps, a new store reaches the newest version, and a
- * store left by every earlier version (built here with that version's SQL
- * and some data in it) upgrades with its data intact and works with the
- * current data API.  A store from a newer senda is refused.
+ * numbered without gaps, a new store (version 0) reaches the newest
+ * version, and a store left by every earlier version (built here with that
+ * version's SQL and the data each version wrote) upgrades with its data
+ * intact and works with the current data API.  A store from a newer senda is refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,6 +75,7 @@ static void test_open_memory_is_latest(void **state)
 static void use_everything(struct store *st, const char *iv_id)
 {
 	struct store_comment c = { 0 };
+	struct store_conflict cf = { 0 };
 	struct store_decision_list dl = STORE_DECISION_LIST_INIT;
 	char *v;
 
@@ -87,9 +88,15 @@ static void use_everything(struct store *st, const char *iv_id)
 	assert_int_equal(store_comment_add(st, &c), ST_OK);
 	assert_int_equal(store_decisions_load(st, iv_id, &dl), ST_OK);
 	assert_int_equal(store_outbox_add(st, "interview", iv_id, "{}", NULL), ST_OK);
+	cf.interview_id = xstrdup(iv_id);
+	cf.path = xstrdup("fresh");
+	cf.remote_value = xstrdup("2");
+	assert_int_equal(store_conflict_add(st, &cf), ST_OK);
+	assert_int_equal(store_interview_set_meta(st, iv_id, "{\"urgency\":\"high\"}"), ST_OK);
 	assert_int_equal(store_kv_set(st, "cursor", "1"), ST_OK);
 	assert_int_equal(store_audit_verify(st, NULL, NULL), ST_OK);
 	store_comment_release(&c);
+	store_conflict_release(&cf);
 	store_decision_list_release(&dl);
 }
 
@@ -171,19 +178,42 @@ static const char store_v1_data[] =
 	"  1690000300, 1690000400, 'r-1');"
 	"INSERT INTO kv VALUES ('decisions.cursor', '17');";
 
-static void test_upgrade_from_1_keeps_data(void **state)
+/* Rows that use what version 2 added: a return decision with a comment. */
+static const char store_v2_data[] =
+	"INSERT INTO decisions (id, interview_id, kind, author, text, created) VALUES "
+	"  ('55555555-5555-4555-8555-555555555555', '22222222-2222-4222-8222-222222222222', "
+	"   'return', 'supervisor', 'see q3', 1690000500);"
+	"INSERT INTO comments (id, interview_id, decision_id, path, author, text, created) "
+	"  VALUES ('66666666-6666-4666-8666-666666666666', '22222222-2222-4222-8222-222222222222', "
+	"  '55555555-5555-4555-8555-555555555555', 'journey.left', 'supervisor', 'date?', "
+	"  1690000500);"
+	"UPDATE interviews SET amendment = 2, status = 'returned' "
+	"  WHERE id = '22222222-2222-4222-8222-222222222222';";
+
+/* fixtures[v]: data a senda at schema version v wrote, valid from v on. */
+static const char *const fixtures[] = { NULL, store_v1_data, store_v2_data };
+
+/*
+ * Build a store as the senda with schema `version` left it (its tables and
+ * the data of every version up to it), upgrade it, and check that all of
+ * it is still there and the current API works on it.
+ */
+static void upgrade_from(struct store *st, int version)
 {
-	struct store *st = *state;
 	struct store_interview iv = STORE_INTERVIEW_INIT;
 	struct store_answer_list al = STORE_ANSWER_LIST_INIT;
 	struct store_referral_list rl = STORE_REFERRAL_LIST_INIT;
 	struct store_outbox_list ol = STORE_OUTBOX_LIST_INIT;
+	struct store_comment_list cl = STORE_COMMENT_LIST_INIT;
 	int64_t n_before, n_after;
 	char *v;
+	int i;
 
 	assert_int_equal(store_schema_reset_for_test(st), ST_OK);
-	assert_int_equal(store_migrate_to(st, 1), ST_OK);
-	assert_int_equal(store_schema_exec_for_test(st, store_v1_data), ST_OK);
+	assert_int_equal(store_migrate_to(st, version), ST_OK);
+	assert_int_equal(version_of(st), version);
+	for (i = 1; i <= version && i < (int)(sizeof(fixtures) / sizeof(fixtures[0])); i++)
+		assert_int_equal(store_schema_exec_for_test(st, fixtures[i]), ST_OK);
 	assert_int_equal(store_audit_verify(st, &n_before, NULL), ST_OK);
 
 	assert_int_equal(store_migrate(st), ST_OK);
@@ -197,10 +227,12 @@ static void test_upgrade_from_1_keeps_data(void **state)
 	assert_int_equal(iv.status, STORE_IV_DRAFT);
 	assert_int_equal(iv.amendment, 0);
 	assert_null(iv.readonly_note);
+	assert_string_equal(iv.meta, "{}");
 	assert_int_equal(iv.n_answers, 2);
 	store_interview_release(&iv);
 	assert_int_equal(store_interview_get_seq(st, 2, &iv), ST_OK);
-	assert_int_equal(iv.status, STORE_IV_COMPLETED);
+	assert_int_equal(iv.status, version >= 2 ? STORE_IV_RETURNED : STORE_IV_COMPLETED);
+	assert_int_equal(iv.amendment, version >= 2 ? 2 : 0);
 	assert_int_equal(iv.sync_state, STORE_OUTBOX_DELIVERED);
 
 	assert_int_equal(store_answers_load(st, IV1, &al), ST_OK);
@@ -216,10 +248,15 @@ static void test_upgrade_from_1_keeps_data(void **state)
 	assert_int_equal(store_kv_get(st, "decisions.cursor", &v), ST_OK);
 	assert_string_equal(v, "17");
 	free(v);
+	assert_int_equal(store_comments_load(st, "22222222-2222-4222-8222-222222222222", &cl),
+			 ST_OK);
+	assert_int_equal(cl.n, version >= 2 ? 1 : 0);
+	if (cl.n)
+		assert_string_equal(cl.v[0].path, "journey.left");
 
-	/* The trail grew by one entry for the migration and is intact. */
+	/* The trail grew by one entry per migration applied and is intact. */
 	assert_int_equal(store_audit_verify(st, &n_after, NULL), ST_OK);
-	assert_int_equal(n_after, n_before + store_schema_latest() - 1);
+	assert_int_equal(n_after, n_before + store_schema_latest() - version);
 
 	/* New interviews continue the local numbering; new tables work. */
 	store_interview_release(&iv);
@@ -234,6 +271,18 @@ static void test_upgrade_from_1_keeps_data(void **state)
 	store_answer_list_release(&al);
 	store_referral_list_release(&rl);
 	store_outbox_list_release(&ol);
+	store_comment_list_release(&cl);
+}
+
+/* Every version a store may have been left at, 1 .. latest-1. */
+static void test_upgrade_from_every_version(void **state)
+{
+	int version;
+
+	/* A new migration needs a fixture for the version before it. */
+	assert_true((int)(sizeof(fixtures) / sizeof(fixtures[0])) >= store_schema_latest());
+	for (version = 1; version < store_schema_latest(); version++)
+		upgrade_from(*state, version);
 }
 
 static void test_newer_store_refused(void **state)
@@ -265,7 +314,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_memory_is_latest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_0, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_to_step, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade_from_1_keeps_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_from_every_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_store_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_migration_rolls_back, setup, teardown),
 	};

@@ -521,6 +521,120 @@ static void test_delete_interview(void **state)
 	store_interview_release(&got);
 }
 
+/* The supervisor's copy: created by import, then replaced whole. */
+static void test_interview_import(void **state)
+{
+	struct store *st = *state;
+	struct store_interview iv = STORE_INTERVIEW_INIT, got = STORE_INTERVIEW_INIT;
+	struct store_answer_list set = STORE_ANSWER_LIST_INIT, l = STORE_ANSWER_LIST_INIT;
+	char other[37];
+
+	new_interview(st, NULL, other);
+	strcpy(iv.id, "5b0c7c2e-6f7a-4a43-9a55-0d6b1c2f3e4d");
+	iv.form_id = xstrdup("intake");
+	iv.form_version = xstrdup("2023.1");
+	iv.language = xstrdup("es");
+	iv.status = STORE_IV_SUBMITTED;
+	iv.meta = xstrdup("{\"urgency\":\"high\",\"caseworker\":\"dev-7\"}");
+	store_answer_list_add(&set, "consent", "yes", 1699999000);
+	store_answer_list_add(&set, "members[1].age", "4", 0);
+	assert_int_equal(store_interview_import(st, &iv, &set), ST_OK);
+	assert_int_equal(iv.seq, 2);
+	assert_int_equal(iv_get(st, iv.id, &got), ST_OK);
+	assert_int_equal(got.status, STORE_IV_SUBMITTED);
+	assert_string_equal(got.meta, "{\"urgency\":\"high\",\"caseworker\":\"dev-7\"}");
+	assert_int_equal(got.n_answers, 2);
+	assert_int_equal(store_answers_load(st, iv.id, &l), ST_OK);
+	assert_int_equal(l.v[0].changed, 1699999000);
+	assert_int_equal(l.v[1].changed, T0);
+	store_answer_list_release(&l);
+
+	/* Again with fewer answers and a new status: same seq, answers replaced. */
+	store_answer_list_release(&set);
+	store_answer_list_add(&set, "consent", "no", 0);
+	iv.status = STORE_IV_APPROVED;
+	iv.seq = 0;
+	assert_int_equal(store_interview_import(st, &iv, &set), ST_OK);
+	assert_int_equal(iv.seq, 2);
+	assert_int_equal(store_answers_load(st, iv.id, &l), ST_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].value, "no");
+	assert_int_equal(iv_get(st, iv.id, &got), ST_OK);
+	assert_int_equal(got.status, STORE_IV_APPROVED);
+
+	/* The default metadata, and changing it. */
+	assert_int_equal(iv_get(st, other, &got), ST_OK);
+	assert_string_equal(got.meta, "{}");
+	assert_int_equal(store_interview_set_meta(st, other, "{\"flags\":[\"uasc\"]}"), ST_OK);
+	assert_int_equal(iv_get(st, other, &got), ST_OK);
+	assert_string_equal(got.meta, "{\"flags\":[\"uasc\"]}");
+
+	iv.id[0] = '\0';
+	assert_int_equal(store_interview_import(st, &iv, &set), ST_INVALID);
+	store_answer_list_release(&set);
+	store_answer_list_release(&l);
+	store_interview_release(&iv);
+	store_interview_release(&got);
+}
+
+/* A crossed amendment and decision: both values kept until resolved. */
+static void test_conflicts(void **state)
+{
+	struct store *st = *state;
+	struct store_conflict c = { 0 }, s2 = { 0 };
+	struct store_conflict_list l = STORE_CONFLICT_LIST_INIT;
+	struct store_interview got = STORE_INTERVIEW_INIT;
+	char id[37], *v;
+
+	new_interview(st, NULL, id);
+	assert_int_equal(store_answer_save(st, id, "journey.left", "2023-04-01", NULL), ST_OK);
+	assert_int_equal(store_interview_set_status(st, id, STORE_IV_COMPLETED), ST_OK);
+	c.interview_id = xstrdup(id);
+	c.path = xstrdup("journey.left");
+	c.local_value = xstrdup("2023-04-01");
+	c.remote_value = xstrdup("2023-03-01");
+	assert_int_equal(store_conflict_add(st, &c), ST_OK);
+	s2.interview_id = xstrdup(id);
+	s2.path = xstrdup("");
+	s2.local_value = xstrdup("resubmitted");
+	s2.remote_value = xstrdup("approved");
+	assert_int_equal(store_conflict_add(st, &s2), ST_OK);
+
+	assert_int_equal(store_conflicts_load(st, id, true, &l), ST_OK);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].remote_value, "2023-03-01");
+	assert_null(l.v[0].resolution);
+	assert_int_equal(l.v[0].resolved, 0);
+	store_conflict_list_release(&l);
+
+	assert_int_equal(store_conflict_resolve(st, c.id, "2023-03-01", "sideways"), ST_INVALID);
+	assert_int_equal(store_conflict_resolve(st, c.id, "2023-03-01", "remote"), ST_OK);
+	assert_int_equal(store_conflict_resolve(st, c.id, "2023-04-01", "local"), ST_STATE);
+	assert_int_equal(store_answer_get(st, id, "journey.left", &v), ST_OK);
+	assert_string_equal(v, "2023-03-01");
+	free(v);
+	assert_int_equal(iv_get(st, id, &got), ST_OK);
+	assert_int_equal(got.amendment, 1);
+	assert_int_equal(store_conflict_resolve(st, s2.id, NULL, "other"), ST_OK);
+
+	assert_int_equal(store_conflicts_load(st, id, true, &l), ST_OK);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(store_conflicts_load(st, NULL, false, &l), ST_OK);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].resolution, "remote");
+	assert_int_equal(l.v[0].resolved, T0);
+	assert_string_equal(l.v[1].resolution, "other");
+
+	free(c.interview_id);
+	c.interview_id = xstrdup("00000000-0000-4000-8000-000000000000");
+	assert_int_equal(store_conflict_add(st, &c), ST_NOTFOUND);
+	assert_int_equal(store_conflict_resolve(st, "nope", NULL, "local"), ST_NOTFOUND);
+	store_conflict_release(&c);
+	store_conflict_release(&s2);
+	store_conflict_list_release(&l);
+	store_interview_release(&got);
+}
+
 /* Each change leaves one audit entry; none carries a name or an answer. */
 static void test_audit_records_changes(void **state)
 {
@@ -577,6 +691,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_review_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_interview, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interview_import, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_records_changes, setup, teardown),
 	};
 
