@@ -4,6 +4,7 @@
  * (a unit test fails until both agree).
  */
 #include "cli/config.h"
+#include "ui/keys.h"
 #include "util/util.h"
 
 #include <stdlib.h>
@@ -37,22 +38,9 @@ const struct opt_def config_options[] = {
 };
 const size_t config_n_options = ARRAY_SIZE(config_options);
 
-/*
- * [keys] binds console actions to keys; its names come from the console's
- * action table, so the console checks them.  Until the console registers
- * its checker, any binding is refused rather than silently ignored.
- */
-const char *ui_keys_check(const char *key, const char *value) __attribute__((weak));
-
-static const char *keys_check(const char *key, const char *value)
-{
-	if (ui_keys_check)
-		return ui_keys_check(key, value);
-	return "key bindings are not supported by this build";
-}
-
+/* [keys] binds console actions to keys; the console's action table knows the names. */
 static const struct opt_free_section config_free[] = {
-	{ "keys", keys_check },
+	{ "keys", ui_keys_check },
 };
 
 void config_init(struct opt_set *os)

@@ -33,6 +33,8 @@ printf '[console]\nlanguage = es\nLanguage = en\n' |
 	check "case collision" "3: key 'Language' differs from 'language' (line 2) only by case"
 printf '[console]\nidle_lock = soon\n' |
 	check "bad duration" "2: idle_lock: 'soon' is not a duration (like 90, 30s, 5m, 2h, 1d)"
+printf '[keys]\nbogus_action = x\n' |
+	check "unknown action" "2: bogus_action: unknown action 'bogus_action'; see the console's help (F1)"
 printf '[console]\nlanguage = de\n' |
 	check "bad enum" "2: language: 'de' is not one of en|es"
 
