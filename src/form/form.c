@@ -292,6 +292,13 @@ static struct expr *get_expr(struct loader *L, const struct ini_entry *e)
 	return x;
 }
 
+/* A key given twice (an INI error already reported) must not leak the first. */
+static void replace_expr(struct expr **slot, struct expr *x)
+{
+	expr_free(*slot);
+	*slot = x;
+}
+
 static bool get_date(struct loader *L, const struct ini_entry *e, int64_t *out)
 {
 	if (!parse_date(e->value, out)) {
@@ -613,22 +620,25 @@ static void load_question(struct loader *L, const struct ini_section *s, size_t 
 		} else if (!strcmp(e->key, "sensitive")) {
 			get_bool(L, e, &q->sensitive);
 		} else if (!strcmp(e->key, "relevant")) {
-			q->relevant = get_expr(L, e);
+			replace_expr(&q->relevant, get_expr(L, e));
 		} else if (!strcmp(e->key, "constraint")) {
-			q->constraint = get_expr(L, e);
+			replace_expr(&q->constraint, get_expr(L, e));
 		} else if (!strcmp(e->key, "warning")) {
-			q->warning = get_expr(L, e);
+			replace_expr(&q->warning, get_expr(L, e));
 		} else if (!strcmp(e->key, "calculation")) {
-			q->calculation = get_expr(L, e);
+			replace_expr(&q->calculation, get_expr(L, e));
 		} else if (!strcmp(e->key, "choice_filter")) {
-			q->choice_filter = get_expr(L, e);
+			replace_expr(&q->choice_filter, get_expr(L, e));
 		} else if (!strcmp(e->key, "default")) {
+			free(q->default_text);
 			q->default_text = xstrdup(e->value);
 		} else if (!strcmp(e->key, "choices")) {
 			/* resolved in pass two: lists usually come after questions */
 		} else if (!strcmp(e->key, "repeat")) {
 			size_t r = form_find_repeat(f, e->value);
-			if (r == FORM_NONE) {
+			if (q->repeat != FORM_NONE) {
+				continue;	/* a duplicate key, reported by the INI reader */
+			} else if (r == FORM_NONE) {
 				lerr(L, e->line, "repeat: no [repeat.%s] above this question", e->value);
 			} else if (f->repeats[r].section != q->section) {
 				lerr(L, e->line, "repeat: [repeat.%s] is in another section", e->value);
@@ -675,17 +685,21 @@ static void load_rule(struct loader *L, const struct ini_section *s, size_t sec_
 		if (text_key(L, texts, ARRAY_SIZE(texts), e))
 			continue;
 		if (!strcmp(e->key, "service")) {
-			if (check_id(L, e->line, "service", e->value))
+			if (check_id(L, e->line, "service", e->value)) {
+				free(r->service);
 				r->service = xstrdup(e->value);
+			}
 		} else if (!strcmp(e->key, "partner")) {
 			if (!*e->value)
 				lerr(L, e->line, "partner is empty");
-			else
+			else {
+				free(r->partner);
 				r->partner = xstrdup(e->value);
+			}
 		} else if (!strcmp(e->key, "when")) {
-			r->when = get_expr(L, e);
+			replace_expr(&r->when, get_expr(L, e));
 		} else if (!strcmp(e->key, "urgency")) {
-			r->urgency = get_expr(L, e);
+			replace_expr(&r->urgency, get_expr(L, e));
 		} else if (!strcmp(e->key, "effective_from")) {
 			get_date(L, e, &r->effective_from);
 		} else if (!strcmp(e->key, "effective_until")) {
