@@ -47,28 +47,28 @@ static void ivmap_load(struct sync_client *c)
 		st_clear();
 		return;
 	}
-	size_t alloc2 = m->alloc;
 	for (size_t i = 0; i < l.n; i++) {
 		const struct store_outbox_item *it = &l.v[i];
 		if (strcmp(it->kind, "interview") || !it->object_id ||
 		    strlen(it->object_id) != 36)
 			continue;
 		ALLOC_GROW(m->by_local, m->n + 1, m->alloc);
-		ALLOC_GROW(m->by_server, m->n + 1, alloc2);
 		struct sync_ivmap_entry *e = &m->by_local[m->n++];
 		memcpy(e->local, it->object_id, 37);
 		memcpy(e->server, it->id, 37);
 		e->order = i;
 	}
 	store_outbox_list_release(&l);
+	if (!m->n)
+		return;
 	qsort(m->by_local, m->n, sizeof(*m->by_local), by_local_order);
 	size_t k = 0;
 	for (size_t i = 0; i < m->n; i++)
 		if (!k || strcmp(m->by_local[k - 1].local, m->by_local[i].local))
 			m->by_local[k++] = m->by_local[i];
 	m->n = k;
-	if (m->n)
-		memcpy(m->by_server, m->by_local, m->n * sizeof(*m->by_local));
+	m->by_server = xrealloc(m->by_server, m->n * sizeof(*m->by_server));
+	memcpy(m->by_server, m->by_local, m->n * sizeof(*m->by_local));
 	qsort(m->by_server, m->n, sizeof(*m->by_server), by_server);
 }
 

@@ -146,7 +146,7 @@ static bool sig_ok(const struct req *r)
 		if (!strcmp(fk.seen_nonce[i], nonce))
 			return false;	/* a nonce must never be reused */
 	if (fk.n_nonce < 64)
-		snprintf(fk.seen_nonce[fk.n_nonce++], 33, "%s", nonce);
+		memcpy(fk.seen_nonce[fk.n_nonce++], nonce, 33);
 	crypto_sha256_hex(r->body.buf, r->body.len, hash);
 	struct strbuf ss = STRBUF_INIT;
 	proto_signing_string(r->method, r->path, t, nonce, dev, hash, &ss);
