@@ -330,16 +330,11 @@ static json_t *fill_output(struct form_state *st, size_t lang, int64_t today)
 		}
 		if (rp != FORM_NONE) {
 			int ce = form_state_repeat_count_error(st, rp);
-			char msg[96];
+			char *msg = form_state_repeat_count_message(st, rp, lang);
 
-			if (ce < 0)
-				snprintf(msg, sizeof(msg), "At least %lld members are needed.",
-					 (long long)f->repeats[rp].min);
-			else
-				snprintf(msg, sizeof(msg), "At most %lld members are allowed.",
-					 (long long)f->repeats[rp].max);
 			if (ce)
 				add_problem(errors, f->repeats[rp].id, ce < 0 ? "min" : "max", msg);
+			free(msg);
 		}
 	}
 	n = form_state_referrals(st, &rv);

@@ -359,10 +359,12 @@ static void load_form_section(struct loader *L, const struct ini_section *s)
 		f->default_language = 0;
 	}
 
-	struct text_slot texts[] = {
+	struct text_slot texts[2 + FORM_MSG_COUNT_] = {
 		{ "title", &f->title, 0, true },
 		{ "note", &f->note, 0, false },
 	};
+	for (int m = 0; m < FORM_MSG_COUNT_; m++)
+		texts[2 + m] = (struct text_slot){ form_msg_key((enum form_msg)m), &f->messages[m], 0, false };
 	for (size_t i = s->first; i < s->first + s->count; i++) {
 		const struct ini_entry *e = &L->doc->entries[i];
 
@@ -1174,6 +1176,8 @@ void form_release(struct form *f)
 	}
 	text_release(&f->title, nl);
 	text_release(&f->note, nl);
+	for (int m = 0; m < FORM_MSG_COUNT_; m++)
+		text_release(&f->messages[m], nl);
 	for (size_t i = 0; i < nl; i++)
 		free(f->languages[i]);
 	free(f->languages);

@@ -138,6 +138,7 @@ struct form {
 	size_t n_languages;
 	size_t default_language;	/* index into languages */
 	struct form_text title, note;
+	struct form_text messages[6];	/* [form] KIND_message.LANG, by enum form_msg */
 
 	struct form_section *sections;
 	size_t n_sections;
@@ -163,6 +164,24 @@ status_t form_load(struct form *f, const struct ini_doc *doc, struct diag_list *
 /* ini_doc_load() + form_load(). */
 status_t form_load_file(struct form *f, const char *path, struct diag_list *dl);
 void form_release(struct form *f);
+
+/*
+ * The engine's own messages, in the interview's language: a form may give
+ * them as [form] required_message.LANG etc.; otherwise a built-in
+ * translation (en es fr pt ht) is used, else English.
+ */
+enum form_msg {
+	FORM_MSG_REQUIRED,	/* required_message */
+	FORM_MSG_CHOICE,	/* choice_message */
+	FORM_MSG_CONSTRAINT,	/* constraint_message: a constraint without its own */
+	FORM_MSG_WARNING,	/* warning_message: a warning without its own */
+	FORM_MSG_MIN,		/* min_message: "{n}" is the repeat's min */
+	FORM_MSG_MAX,		/* max_message: "{n}" is the repeat's max */
+	FORM_MSG_COUNT_
+};
+/* "required_message" etc. */
+const char *form_msg_key(enum form_msg m);
+const char *form_message(const struct form *f, enum form_msg m, size_t lang);
 
 /* Lookups; FORM_NONE when absent. */
 size_t form_find_question(const struct form *f, const char *id);
@@ -285,6 +304,8 @@ bool form_state_warning_acked(const struct form_state *st, struct form_ref r);
 
 /* Repeat member count outside [min, max]: 0 ok, -1 too few, +1 too many. */
 int form_state_repeat_count_error(const struct form_state *st, size_t repeat);
+/* Its message in language lang ("At least 2 members are needed."); malloc'd, NULL if none. */
+char *form_state_repeat_count_message(const struct form_state *st, size_t repeat, size_t lang);
 
 /* choice_filter for candidate choice c (index into the question's list). */
 bool form_state_choice_visible(const struct form_state *st, struct form_ref r, size_t c);

@@ -579,12 +579,12 @@ const char *form_state_error_message(const struct form_state *st, struct form_re
 
 	switch (form_state_error(st, r)) {
 	case FORM_ERR_REQUIRED:
-		return "This answer is required.";
+		return form_message(f, FORM_MSG_REQUIRED, lang);
 	case FORM_ERR_CHOICE:
-		return "This choice is not available for this answer.";
+		return form_message(f, FORM_MSG_CHOICE, lang);
 	case FORM_ERR_CONSTRAINT:
 		t = form_text(f, &f->questions[r.q].constraint_message, lang);
-		return *t ? t : "This answer is not allowed.";
+		return *t ? t : form_message(f, FORM_MSG_CONSTRAINT, lang);
 	default:
 		return NULL;
 	}
@@ -598,7 +598,7 @@ const char *form_state_warning_message(const struct form_state *st, struct form_
 	if (!form_state_warning(st, r))
 		return NULL;
 	t = form_text(f, &f->questions[r.q].warning_message, lang);
-	return *t ? t : "Please check this answer.";
+	return *t ? t : form_message(f, FORM_MSG_WARNING, lang);
 }
 
 void form_state_ack_warning(struct form_state *st, struct form_ref r)

@@ -204,6 +204,11 @@ static void test_skip_logic_and_checks(void **state)
 	free(diags);
 	/* nothing answered: consent required, age hidden */
 	assert_int_equal(form_state_error(s, ref(&f, "consent", 0)), FORM_ERR_REQUIRED);
+	/* the engine's own message follows the interview's language */
+	assert_string_equal(form_state_error_message(s, ref(&f, "consent", 0), es),
+			    "Esta respuesta es obligatoria.");
+	assert_string_equal(form_state_error_message(s, ref(&f, "consent", 0), FORM_NONE),
+			    "This answer is required.");
 	assert_false(form_state_relevant(s, ref(&f, "age", 0)));
 	assert_int_equal(form_state_error(s, ref(&f, "age", 0)), FORM_ERR_NONE);
 	form_state_progress(s, &p);
@@ -320,6 +325,9 @@ static void test_repeats(void **state)
 	assert_int_equal(form_state_repeat_count_error(s, r), 0);
 	form_state_repeat_add(s, r, NULL);
 	assert_int_equal(form_state_repeat_count_error(s, r), 1);
+	char *msg = form_state_repeat_count_message(s, r, FORM_NONE);
+	assert_string_equal(msg, "At most 3 members are allowed.");
+	free(msg);
 	/* removing the 40-year-old shifts the others and recounts */
 	assert_int_equal(form_state_repeat_remove(s, r, 1), ST_OK);
 	assert_int_equal(form_state_repeat_count(s, r), 3);
@@ -530,6 +538,42 @@ static void test_multi_and_dates(void **state)
 	form_release(&f);
 }
 
+/* A form's own wording of the engine's messages wins over the built-in one. */
+static void test_form_messages(void **state)
+{
+	static const char src[] =
+		"[form]\nid = m\nversion = \"1\"\nlanguages = en ht\ndefault_language = en\n"
+		"title.en = \"M\"\ntitle.ht = \"M\"\n"
+		"required_message.en = \"Needed.\"\nrequired_message.ht = \"Fòk ou reponn.\"\n"
+		"min_message.en = \"{n} or more, please ({n}).\"\nmin_message.ht = \"Omwen {n}.\"\n"
+		"[section.s]\ntitle.en = \"S\"\ntitle.ht = \"S\"\n"
+		"[q.a]\ntype = text\nlabel.en = \"A\"\nlabel.ht = \"A\"\nrequired = yes\n"
+		"[repeat.g]\nlabel.en = \"G\"\nlabel.ht = \"G\"\nmin = 2\n"
+		"[q.x]\ntype = text\nrepeat = g\nlabel.en = \"X\"\nlabel.ht = \"X\"\n";
+	struct form f;
+	status_t st;
+	char *diags = load(&f, src, &st), *msg;
+	struct form_state *s;
+	size_t ht;
+
+	(void)state;
+	assert_int_equal(st, ST_OK);
+	assert_string_equal(diags, "");
+	free(diags);
+	ht = form_find_language(&f, "ht");
+	s = form_state_new(&f, day("2023-06-01"));
+	assert_string_equal(form_state_error_message(s, ref(&f, "a", 0), ht), "Fòk ou reponn.");
+	assert_string_equal(form_state_error_message(s, ref(&f, "a", 0), FORM_NONE), "Needed.");
+	msg = form_state_repeat_count_message(s, 0, FORM_NONE);
+	assert_string_equal(msg, "2 or more, please (2).");
+	free(msg);
+	msg = form_state_repeat_count_message(s, 0, ht);
+	assert_string_equal(msg, "Omwen 2.");
+	free(msg);
+	form_state_free(s);
+	form_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_incremental_recompute),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_multi_and_dates),
+		cmocka_unit_test(test_form_messages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
