@@ -14,37 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/lifecycle.h"
 #include "server/server.h"
 #include "util/log.h"
-
-/* The review state machine on the server (docs/review.md). */
-static const struct srv_transition {
-	const char *from;
-	const char *action;
-	const char *to;
-	const char *feed_kind;		/* what the caseworker's feed says */
-} srv_transitions[] = {
-	{ "completed",   "approve",  "approved",  "approved" },
-	{ "submitted",   "approve",  "approved",  "approved" },
-	{ "resubmitted", "approve",  "approved",  "approved" },
-	{ "escalated",   "approve",  "approved",  "approved" },
-	{ "completed",   "return",   "returned",  "returned" },
-	{ "submitted",   "return",   "returned",  "returned" },
-	{ "resubmitted", "return",   "returned",  "returned" },
-	{ "escalated",   "return",   "returned",  "returned" },
-	{ "completed",   "escalate", "escalated", "escalated" },
-	{ "submitted",   "escalate", "escalated", "escalated" },
-	{ "resubmitted", "escalate", "escalated", "escalated" },
-};
-
-static const struct srv_transition *transition_find(const char *from, const char *action)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(srv_transitions); i++)
-		if (!strcmp(srv_transitions[i].from, from) &&
-		    !strcmp(srv_transitions[i].action, action))
-			return &srv_transitions[i];
-	return NULL;
-}
 
 /* What happened to one item; forbidden aborts the whole batch. */
 struct item_outcome {
@@ -205,7 +177,7 @@ static status_t ingest_amendment(struct ingest *in, const struct proto_item *it,
 static status_t ingest_decision(struct ingest *in, const struct proto_item *it,
 				struct item_outcome *out)
 {
-	const struct srv_transition *t;
+	const struct lc_transition *t;
 	struct sdb_interview iv;
 	struct strbuf p = STRBUF_INIT;
 	bool go;
@@ -219,10 +191,12 @@ static status_t ingest_decision(struct ingest *in, const struct proto_item *it,
 	st = need_interview(in, it, &iv, out, &go);
 	if (st != ST_OK || !go)
 		return st;
-	t = transition_find(iv.state, it->key);
+	/* The one review state machine (src/proto/lifecycle.c). */
+	t = lc_find(LC_INTERVIEW, iv.state, it->key, LC_SUPERVISOR);
 	if (!t) {
-		reject(out, xasprintf("state: the interview is %s; it cannot take '%s'",
-				      iv.state, it->key));
+		char why[128];
+		reject(out, xasprintf("state: %s", lc_refusal(LC_INTERVIEW, iv.state, it->key,
+							      why, sizeof(why))));
 		return ST_OK;
 	}
 	st = store_item(in, it, out);
@@ -233,7 +207,7 @@ static status_t ingest_decision(struct ingest *in, const struct proto_item *it,
 	strbuf_addf(&p, "{\"by\":\"%s\",\"decision\":%s,\"receipt\":\"%s\",\"state\":\"%s\"}",
 		    in->dev->id, it->payload, out->receipt, t->to);
 	if (st == ST_OK)
-		st = feed_device(in, iv.owner, it->interview, t->feed_kind, p.buf);
+		st = feed_device(in, iv.owner, it->interview, lc_feed_kind(it->key), p.buf);
 	strbuf_release(&p);
 	return st;
 }
