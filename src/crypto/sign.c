@@ -6,30 +6,19 @@
  * file so callers deal in fixed-size byte arrays only.
  */
 #include <gcrypt.h>
-#include <pthread.h>
 #include <string.h>
 
+#include "crypto/crypto.h"
 #include "crypto/sign.h"
-
-static pthread_once_t sign_once = PTHREAD_ONCE_INIT;
+#include "util/util.h"
 
 /*
- * libgcrypt must be initialised once per process.  The store's crypto code
- * may have done it already (with secure memory); only when nobody has do we
- * finish the initialisation ourselves.
+ * One libgcrypt initialisation per process, with secure memory, is
+ * crypto.c's job; every entry point here makes sure it happened.
  */
-static void sign_init_once(void)
-{
-	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
-		gcry_check_version(NULL);
-		gcry_control(GCRYCTL_DISABLE_SECMEM_WARN);
-		gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
-	}
-}
-
 static void sign_init(void)
 {
-	pthread_once(&sign_once, sign_init_once);
+	crypto_init();
 }
 
 void crypto_sign_wipe(void *p, size_t n)
@@ -69,24 +58,21 @@ static bool sexp_fixed(gcry_sexp_t sx, const char *token, uint8_t *out, size_t n
 	return ok;
 }
 
+/*
+ * An Ed25519 secret is just 32 random bytes (RFC 8032): take them from the
+ * kernel and derive the public key.  libgcrypt's own key generation would
+ * start its entropy gatherer, whose 128 KiB buffer is never freed.
+ */
 status_t crypto_sign_keygen(uint8_t pub[CRYPTO_SIGN_PUBLIC_LEN],
 			    uint8_t secret[CRYPTO_SIGN_SECRET_LEN])
 {
-	gcry_sexp_t params = NULL, key = NULL;
-	status_t st = ST_OK;
+	status_t st;
 
-	sign_init();
-	if (gcry_sexp_build(&params, NULL, "(genkey (ecc (curve Ed25519) (flags eddsa)))") ||
-	    gcry_pk_genkey(&key, params)) {
-		st = st_error(ST_ERR, "cannot generate an Ed25519 key");
-		goto out;
-	}
-	if (!sexp_fixed(key, "q", pub, CRYPTO_SIGN_PUBLIC_LEN) ||
-	    !sexp_fixed(key, "d", secret, CRYPTO_SIGN_SECRET_LEN))
-		st = st_error(ST_ERR, "unexpected Ed25519 key format");
-out:
-	gcry_sexp_release(params);
-	gcry_sexp_release(key);
+	if (!util_random(secret, CRYPTO_SIGN_SECRET_LEN))
+		return st_error(ST_ERR, "no random numbers for a new key");
+	st = crypto_sign_public(secret, pub);
+	if (st != ST_OK)
+		crypto_sign_wipe(secret, CRYPTO_SIGN_SECRET_LEN);
 	return st;
 }
 

@@ -85,6 +85,8 @@ static bool http_do(const char *url, const char *head, const void *body, size_t 
 	ssize_t r;
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
+	a->status = 0;
+	strbuf_init(&a->body, 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)url_port(url));
@@ -100,8 +102,6 @@ static bool http_do(const char *url, const char *head, const void *body, size_t 
 	while ((r = recv(fd, buf, sizeof(buf), 0)) > 0)
 		strbuf_add(&in, buf, (size_t)r);
 	close(fd);
-	a->status = 0;
-	strbuf_init(&a->body, 0);
 	if (sscanf(in.buf, "HTTP/1.%*d %d", &a->status) != 1) {
 		strbuf_release(&in);
 		return false;
@@ -192,7 +192,9 @@ static int c_enroll(int argc, char **argv)
 		die("usage: enroll URL CODE KEYFILE");
 	key_load(argv[3], &k);
 	if (!enroll(argv[1], argv[2], &k, device, &a)) {
-		fprintf(stderr, "srv-client: enrolment failed: %d %s\n", a.status, a.body.buf);
+		fprintf(stderr, "srv-client: enrolment failed: %d %s\n", a.status,
+			a.status ? a.body.buf : "(no answer)");
+		strbuf_release(&a.body);
 		return 1;
 	}
 	printf("%s\n", device);
@@ -442,6 +444,7 @@ static void *bench_run(void *arg)
 	crypto_sign_keygen(k.pub, k.sec);
 	proto_hex_encode(k.pub, 32, k.pub_hex);
 	if (!enroll(bc->url, bc->code, &k, device, &a)) {
+		strbuf_release(&a.body);
 		bc->failed = bc->items;
 		return NULL;
 	}
