@@ -188,7 +188,9 @@ status_t sync_http_request(struct sync_http *h, const char *method, const char *
 	free(url);
 	if (rc != CURLE_OK) {
 		const char *plain = curl_plain(rc);
-		return st_error(ST_UNREACHABLE, "%s: %s", h->base_url,
+		/* Not "try later": a timer must not keep talking to an impostor. */
+		status_t st = rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ? ST_DENIED : ST_UNREACHABLE;
+		return st_error(st, "%s: %s", h->base_url,
 				plain ? plain : h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);

@@ -44,7 +44,8 @@ void sync_http_free(struct sync_http *h);
  * Send one request.  path includes the query string; headers are full
  * "Name: value" lines (NULL-terminated array); body may be NULL for GET.
  * Returns ST_OK whenever an HTTP answer arrived (any status: look at
- * resp->status), ST_UNREACHABLE when none did.
+ * resp->status), ST_UNREACHABLE when none did, ST_DENIED when the server's
+ * key is not the pinned one.
  */
 status_t sync_http_request(struct sync_http *h, const char *method, const char *path,
 			   const char *const *headers, const void *body, size_t len,

@@ -249,13 +249,17 @@ static status_t send_items(struct push *p, struct store_outbox_item **v, size_t 
 
 	s = sync_signed_request(p->c, "POST", "/v1/batches", body.buf, body.len, p->o->gzip,
 				&resp);
-	if (s == ST_UNREACHABLE) {
-		/* The link: nothing known about the batch; send it again. */
-		items_failed(p, v, n, st_detail(s), p->started);
+	if (s != ST_OK) {
+		/*
+		 * No answer (the link: send it again), or none to trust (a key
+		 * that is not the pinned one): either way nothing is known.
+		 */
+		char *why = xstrdup(st_detail(s));
+		items_failed(p, v, n, why, p->started);
+		s = st_error(s, "%s", why);
+		free(why);
 		goto out;
 	}
-	if (s != ST_OK)
-		goto out;
 
 	if (resp.status == 200) {
 		struct proto_batch_reply r;

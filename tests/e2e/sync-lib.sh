@@ -3,6 +3,8 @@
 # clients each with its own store.  Source after lib.sh.
 #
 #   srv_start            init + run a server; sets SRV_DIR SRV_URL SRV_PID
+#                        (SRV_TLS=1: HTTPS with the key made by init;
+#                        SRV_DIR may name another data directory)
 #   srv_stop             SIGTERM and wait
 #   proxy_start ARGS...  faultproxy in front of the server; sets PROXY_URL
 #   proxy_stop           SIGTERM, wait; stats in $TMPDIR/proxy.stats
@@ -23,19 +25,20 @@ wait_file() {	# wait_file FILE [SECONDS]
 }
 
 srv_start() {
-	SRV_DIR=$TMPDIR/srv
+	SRV_DIR=${SRV_DIR:-$TMPDIR/srv}
 	if [ ! -e "$SRV_DIR/server.db" ]; then
 		"$SENDA_SERVER" init --data "$SRV_DIR" >/dev/null || fail "senda-server init"
 	fi
 	rm -f "$SRV_DIR/port"
+	local plain=--insecure-loopback scheme=http
+	[ "${SRV_TLS:-0}" = 1 ] && plain= && scheme=https
 	"$SENDA_SERVER" run --data "$SRV_DIR" --listen "127.0.0.1:${SRV_PORT:-0}" \
-		--insecure-loopback --port-file "$SRV_DIR/port" "$@" \
-		>>"$TMPDIR/srv.log" 2>&1 &
+		$plain --port-file "$SRV_DIR/port" "$@" >>"$TMPDIR/srv.log" 2>&1 &
 	SRV_PID=$!
 	echo "$SRV_PID" >"$TMPDIR/srv.pid"
 	wait_file "$SRV_DIR/port"
 	SRV_PORT=$(cat "$SRV_DIR/port")
-	SRV_URL=http://127.0.0.1:$SRV_PORT
+	SRV_URL=$scheme://127.0.0.1:$SRV_PORT
 }
 
 srv_stop() {
@@ -74,8 +77,9 @@ sync_cleanup() {
 }
 trap 'rc=$?; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
 
-client_new() {	# client_new NAME [TEAM [ROLE]]
+client_new() {	# client_new NAME [TEAM [ROLE [ENROLL-OPTION...]]]
 	local name=$1 team=${2:-t1} role=${3:-caseworker} code
+	shift $(($# < 3 ? $# : 3))
 	mkdir -p "$TMPDIR/$name"
 	cat >"$TMPDIR/$name.ini" <<INI
 [store]
@@ -89,7 +93,7 @@ INI
 	code=$("$SENDA_SERVER" enroll --data "$SRV_DIR" --team "$team" --role "$role" |
 		awk '/^code:/ { print $2 }')
 	[ -n "$code" ] || fail "senda-server enroll gave no code"
-	client "$name" enroll "$SRV_URL" "$code" >/dev/null || fail "enrolling $name"
+	client "$name" enroll "$@" "$SRV_URL" "$code" >/dev/null || fail "enrolling $name"
 }
 
 client() {	# client NAME ARGS...
