@@ -428,6 +428,7 @@ struct bench_client {
 	char code[32];
 	int items, batch;
 	int sent, failed;
+	size_t bytes;			/* request bytes sent (head and body) */
 	pthread_t th;
 };
 
@@ -476,6 +477,7 @@ static void *bench_run(void *arg)
 		o.body = body.buf;
 		o.body_len = body.len;
 		build_head(&o, &head);
+		bc->bytes += head.len + body.len;
 		if (http_do(o.url, head.buf, o.body, o.body_len, &a) && a.status == 200)
 			bc->sent += (int)b.n;
 		else
@@ -504,6 +506,7 @@ static int c_bench(int argc, char **argv)
 	struct timespec t0, t1;
 	FILE *f;
 	int c, sent = 0, failed = 0;
+	size_t bytes = 0;
 	double secs;
 
 	optind = 1;
@@ -537,12 +540,15 @@ static int c_bench(int argc, char **argv)
 		pthread_join(bc[i].th, NULL);
 		sent += bc[i].sent;
 		failed += bc[i].failed;
+		bytes += bc[i].bytes;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("server ingest: %d referrals (+%lld interviews) from %lld clients in %.2f s: "
 	       "%.0f referrals/s (%d failed)\n", sent - (int)clients, (long long)clients,
 	       (long long)clients, secs, (sent - clients) / secs, failed);
+	printf("request bytes per referral (gzip batches of %lld, headers included): %.0f\n",
+	       (long long)batch, sent ? (double)bytes / sent : 0.0);
 	free(bc);
 	return failed ? 1 : 0;
 }
