@@ -84,6 +84,17 @@ static void on_item(void *ctx, const struct store_outbox_item *it, enum sync_eve
 	fflush(f);
 }
 
+static void on_decision(void *ctx, const char *kind, const char *interview,
+			const char *detail)
+{
+	struct sync_out *o = ctx;
+	if (!o->verbose)
+		return;
+	bar_clear(o);
+	printf("%-11s %.8s  %-10s %s\n", kind, interview, "interview", detail ? detail : "");
+	fflush(stdout);
+}
+
 static void on_progress(void *ctx, size_t done, size_t total)
 {
 	struct sync_out *o = ctx;
@@ -186,6 +197,7 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 	out.bar = !quiet && !out.verbose && isatty(STDERR_FILENO);
 	so.on_item = on_item;
 	so.on_progress = on_progress;
+	so.on_decision = on_decision;
 	so.ctx = &out;
 
 	struct store *st = NULL;

@@ -134,6 +134,20 @@ static const struct {
 	/* "conflict" and kinds we do not know: kept by the server, skipped here. */
 };
 
+/* Tell the caller what arrived: the kind and which questions got comments. */
+static void report(struct sync_client *c, const struct proto_decision *d, json_t *pl)
+{
+	json_t *inner = json_object_get(pl, "decision");
+	json_t *comments = json_object_get(json_is_object(inner) ? inner : pl, "comments");
+	struct strbuf sb = STRBUF_INIT;
+	const char *q;
+	json_t *v;
+	json_object_foreach(comments, q, v)
+		strbuf_addf(&sb, "%s%s", sb.len ? ", " : "comments on ", q);
+	c->opts->on_decision(c->opts->ctx, d->kind, d->interview, sb.len ? sb.buf : NULL);
+	strbuf_release(&sb);
+}
+
 static void apply_entry(struct sync_client *c, struct proto_decision *d)
 {
 	struct store *st = c->st;
@@ -151,6 +165,8 @@ static void apply_entry(struct sync_client *c, struct proto_decision *d)
 			pl = json_object();
 		}
 		decision_kinds[i].apply(st, d, pl);
+		if (c->opts && c->opts->on_decision)
+			report(c, d, pl);
 		json_decref(pl);
 		return;
 	}

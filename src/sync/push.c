@@ -395,6 +395,7 @@ status_t sync_pass(struct store *st, const struct sync_opts *o, struct sync_stat
 	if (s != ST_OK)
 		return s;
 	store_set_actor("sync");
+	c.opts = o;
 
 	int64_t recovered = 0;
 	if ((s = store_outbox_recover(st, &recovered)) != ST_OK)

@@ -62,6 +62,13 @@ struct sync_opts {
 	/* Called once per item outcome; detail is plain words or NULL. */
 	void (*on_item)(void *ctx, const struct store_outbox_item *it,
 			enum sync_event ev, const char *detail);
+	/*
+	 * Called for each decision-feed entry applied: kind ("returned"),
+	 * the local interview id, and what came with it in plain words
+	 * ("comments on q14, q20"), never the comment text.
+	 */
+	void (*on_decision)(void *ctx, const char *kind, const char *interview,
+			    const char *detail);
 	/* Called after every batch: done of total items this pass. */
 	void (*on_progress)(void *ctx, size_t done, size_t total);
 	void *ctx;

@@ -37,6 +37,7 @@ struct sync_client {
 	char device[37];
 	uint8_t secret[CRYPTO_SIGN_SECRET_LEN];
 	struct sync_stats *stats;
+	const struct sync_opts *opts;	/* callbacks; NULL during enrolment */
 	struct sync_ivmap ivmap;
 	bool ivmap_loaded;
 	int ivmap_reloads;
