@@ -75,12 +75,10 @@ void crypto_secure_free(void *p)
 	gcry_free(p);		/* libgcrypt wipes secure memory on free */
 }
 
+/* explicit_bzero: a plain memset before free may be optimised away. */
 void crypto_wipe(void *p, size_t n)
 {
-	volatile unsigned char *v = p;
-
-	while (n--)
-		*v++ = 0;
+	explicit_bzero(p, n);
 }
 
 bool crypto_equal(const void *a, const void *b, size_t n)

@@ -151,8 +151,10 @@ status_t store_keys_new_recovery(struct store *st, char recovery[STORE_RECOVERY_
 	if (s != ST_OK)
 		return s;
 	keyslot_info(st->keys->raw, STORE_RECOVERY_SLOT, &info);
-	kdf.memory_kib = info.active ? info.memory_kib : 65536;
-	kdf.iterations = info.active ? info.iterations : 3;
+	if (!info.active)	/* never: every store is made with one */
+		keyslot_info(st->keys->raw, st->keys->unlocked_slot, &info);
+	kdf.memory_kib = info.memory_kib;
+	kdf.iterations = info.iterations;
 	memcpy(raw, st->keys->raw, KEYHDR_SIZE);
 	keyslot_recovery_text(recovery);
 	s = keyslot_fill(raw, STORE_RECOVERY_SLOT, recovery, strlen(recovery), true, &kdf,
@@ -251,14 +253,12 @@ status_t store_keys_rotate(struct store *st, const struct store_rotate_slot *kee
 		else
 			keyslot_clear(raw, slot);
 	}
+	/* The new recovery slot costs what the old one did (or the first kept slot). */
 	keyslot_info(k->raw, STORE_RECOVERY_SLOT, &info);
-	kdf.memory_kib = info.memory_kib;
-	kdf.iterations = info.active ? info.iterations : 3;
-	if (!info.active) {
+	if (!info.active)
 		keyslot_info(k->raw, keep[0].slot, &info);
-		kdf.memory_kib = info.memory_kib;
-		kdf.iterations = info.iterations;
-	}
+	kdf.memory_kib = info.memory_kib;
+	kdf.iterations = info.iterations;
 	keyslot_recovery_text(recovery);
 	s = keyslot_fill(raw, STORE_RECOVERY_SLOT, recovery, strlen(recovery), true, &kdf,
 			 k->next);

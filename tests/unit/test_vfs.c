@@ -485,6 +485,28 @@ static void test_torn_writes(void **state)
 	fault_every_write(*state, VFS_FAULT_TORN);
 }
 
+/* A store held by another writer: ST_BUSY with a clear line, then it works. */
+static void test_busy(void **state)
+{
+	struct fix *f = *state;
+	struct store *a = make_store(f, 5), *b = NULL;
+	static const struct store_open_opts quick = { { 64, 1 }, 200 };
+	int rc;
+
+	assert_int_equal(store_open(f->dir, PASS, strlen(PASS), false, &quick, &b), ST_OK);
+	assert_int_equal(exec_sql(a, "BEGIN IMMEDIATE; INSERT INTO t(v) VALUES('a')"), SQLITE_OK);
+	rc = exec_sql(b, "INSERT INTO t(v) VALUES('b')");
+	assert_int_not_equal(rc, SQLITE_OK);
+	assert_int_equal(store_sqlite_fail(b, rc, "saving"), ST_BUSY);
+	assert_string_equal(st_detail(ST_BUSY), "store is in use by another process");
+	assert_int_equal(exec_sql(a, "COMMIT"), SQLITE_OK);
+	assert_int_equal(exec_sql(b, "INSERT INTO t(v) VALUES('b')"), SQLITE_OK);
+	assert_int_equal(count_rows(a), 7);
+	assert_int_equal(store_check(b), ST_OK);
+	store_close(a);
+	store_close(b);
+}
+
 static void test_memory_store(void **state)
 {
 	struct store *st = NULL;
@@ -511,6 +533,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tamper_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
 		cmocka_unit_test(test_memory_store),
 	};
 
