@@ -1,0 +1,118 @@
+/*
+ * review.h - supervisor review over the store (issue 8, docs/review.md):
+ * the review queue (waiting interviews sorted by urgency then age, with
+ * filters), decisions (approve, return with comments, escalate) recorded
+ * and queued for sync in one transaction, and the caseworker's side of a
+ * return (the comments per question, returned interviews first).
+ *
+ * Both the console views and `senda review` use these calls; the
+ * transitions are checked against the one lifecycle table
+ * (proto/lifecycle.h) before anything is written.
+ */
+#ifndef SENDA_APP_REVIEW_H
+#define SENDA_APP_REVIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/data.h"
+#include "util/status.h"
+
+struct app;
+
+/* Urgency as the queue sorts it: high first. */
+enum app_urgency { APP_URG_HIGH, APP_URG_NORMAL, APP_URG_LOW };
+
+/* What the queue knows of one interview, from its row and its meta JSON. */
+struct app_review_item {
+	struct store_interview iv;
+	enum app_urgency urgency;
+	bool escalated;		/* a supervisor escalated it here */
+	int64_t received;	/* when it entered the queue (meta.received) */
+	char *caseworker;	/* device id (meta.caseworker), "" unknown */
+	char **flags;		/* protection flags (meta.flags) */
+	size_t n_flags;
+};
+
+/* Filters; NULL / -1 means "any". */
+struct app_review_filter {
+	int status;		/* enum store_iv_status, -1 any waiting */
+	const char *caseworker;	/* device id prefix */
+	const char *form;	/* form id */
+	const char *flag;	/* any interview carrying this flag */
+	bool all;		/* include decided ones (approved, returned) */
+};
+#define APP_REVIEW_FILTER_INIT { -1, NULL, NULL, NULL, false }
+
+struct app_review_queue {
+	struct app_review_item *items;	/* every interview loaded */
+	size_t n_items;
+	size_t *shown;			/* indexes after filter and sort */
+	size_t n_shown;
+};
+#define APP_REVIEW_QUEUE_INIT { NULL, 0, NULL, 0 }
+
+/* Whether an interview in this status waits for a decision. */
+bool app_review_waiting(enum store_iv_status s);
+
+/* Load every interview of the store into q (replacing what it held). */
+status_t app_review_queue_load(struct app *app, struct app_review_queue *q);
+/* Filter and sort q->items into q->shown: urgency, then oldest first. */
+void app_review_queue_apply(struct app_review_queue *q, const struct app_review_filter *f);
+void app_review_queue_release(struct app_review_queue *q);
+/*
+ * The shown position after `pos` of the next interview still waiting for
+ * a decision (wrapping around), or pos itself when there is none other.
+ */
+size_t app_review_queue_next(const struct app_review_queue *q, size_t pos);
+
+/* ---- decisions ---- */
+struct app_review_note {
+	char *path;		/* question path */
+	char *text;
+};
+/* A decision being composed: the overall comment and per-question notes. */
+struct app_review_draft {
+	char *comment;		/* may be NULL */
+	struct app_review_note *v;
+	size_t n, alloc;
+};
+#define APP_REVIEW_DRAFT_INIT { NULL, NULL, 0, 0 }
+void app_review_draft_release(struct app_review_draft *d);
+/* Set (text non-empty) or remove (NULL or "") the note on path. */
+status_t app_review_draft_note(struct app_review_draft *d, const char *path, const char *text);
+/* The note on path, or NULL. */
+const char *app_review_draft_get(const struct app_review_draft *d, const char *path);
+/* Set the overall comment (NULL clears); ST_INVALID over the limit. */
+status_t app_review_draft_comment(struct app_review_draft *d, const char *text);
+
+/*
+ * Decide on an interview: action "approve", "return" or "escalate".  In
+ * ONE transaction: check the lifecycle table (ST_STATE when the interview's
+ * status cannot take the action), record the decision and its comments,
+ * move the status (escalate marks meta.escalated instead: the device has
+ * no escalated status), and queue a "decision" outbox item
+ * {"action","comment","comments"}.  ST_INVALID for a return without any
+ * comment, or a comment over the limits (docs/review.md).  draft may be
+ * NULL.
+ */
+status_t app_review_decide(struct app *app, const char *interview_id, const char *action,
+			   const struct app_review_draft *draft);
+
+/* ---- the caseworker's side ---- */
+/*
+ * The comments of the latest decision on an interview (the overall one
+ * has path ""), oldest first; appended to *out.
+ */
+status_t app_review_comments(struct app *app, const char *interview_id,
+			     struct store_comment_list *out);
+/* The comment on one path in a list, or NULL. */
+const char *app_review_comment_at(const struct store_comment_list *l, const char *path);
+/*
+ * Order a case list with returned interviews first (stable otherwise):
+ * what needs the caseworker's attention is on top.
+ */
+void app_review_returned_first(struct store_interview_list *l);
+
+#endif

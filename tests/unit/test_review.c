@@ -1,0 +1,303 @@
+/*
+ * test_review.c - supervisor review over an in-memory store: the queue
+ * sorts by urgency then age and filters by status, caseworker, form and
+ * flag; decisions are checked against the lifecycle table, recorded with
+ * their comments and queued in the outbox in one go; a return needs a
+ * comment and respects the length limits; the caseworker gets the latest
+ * return's comments by question, and returned interviews come first.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app/app.h"
+#include "app/review.h"
+#include "proto/lifecycle.h"
+#include "store/data.h"
+#include "util/util.h"
+
+static struct app *new_app(void)
+{
+	struct app_options ao = { 0 };
+	struct app *app = app_new(&ao);
+
+	assert_int_equal(app_unlock(app, ""), ST_OK);
+	return app;
+}
+
+/* An interview as the review queue imports it: status and meta. */
+static void add_iv(struct app *app, char id[37], const char *form, enum store_iv_status status,
+		   const char *meta)
+{
+	struct store_interview iv = STORE_INTERVIEW_INIT;
+	struct store_answer_list ans = STORE_ANSWER_LIST_INIT;
+
+	uuid_v4(iv.id);
+	iv.form_id = xstrdup(form);
+	iv.form_version = xstrdup("1");
+	iv.language = xstrdup("es");
+	iv.status = status;
+	iv.meta = xstrdup(meta);
+	store_answer_list_add(&ans, "consent", "yes", 1);
+	store_answer_list_add(&ans, "age", "140", 1);
+	assert_int_equal(store_interview_import(app->store, &iv, &ans), ST_OK);
+	memcpy(id, iv.id, 37);
+	store_interview_release(&iv);
+	store_answer_list_release(&ans);
+}
+
+static enum store_iv_status status_of(struct app *app, const char *id)
+{
+	struct store_interview iv;
+	enum store_iv_status s;
+
+	assert_int_equal(store_interview_get(app->store, id, &iv), ST_OK);
+	s = iv.status;
+	store_interview_release(&iv);
+	return s;
+}
+
+static const char *shown_id(const struct app_review_queue *q, size_t i)
+{
+	return q->items[q->shown[i]].iv.id;
+}
+
+static void test_queue_order_and_filters(void **state)
+{
+	struct app *app = new_app();
+	struct app_review_queue q = APP_REVIEW_QUEUE_INIT;
+	struct app_review_filter f = APP_REVIEW_FILTER_INIT;
+	char old_normal[37], new_high[37], old_high[37], low[37], done[37], draft[37];
+
+	(void)state;
+	add_iv(app, new_high, "intake", STORE_IV_SUBMITTED,
+	       "{\"urgency\":\"high\",\"received\":300,\"caseworker\":\"aaaa-1\",\"flags\":[\"gbv\"]}");
+	add_iv(app, old_normal, "intake", STORE_IV_SUBMITTED,
+	       "{\"urgency\":\"normal\",\"received\":100,\"caseworker\":\"bbbb-2\"}");
+	add_iv(app, low, "followup", STORE_IV_RESUBMITTED,
+	       "{\"urgency\":\"low\",\"received\":50,\"caseworker\":\"aaaa-1\"}");
+	add_iv(app, old_high, "intake", STORE_IV_COMPLETED,
+	       "{\"urgency\":\"high\",\"received\":200,\"caseworker\":\"bbbb-2\",\"flags\":[\"minor\",\"gbv\"]}");
+	add_iv(app, done, "intake", STORE_IV_APPROVED, "{\"received\":10}");
+	add_iv(app, draft, "intake", STORE_IV_DRAFT, "not json");
+
+	assert_int_equal(app_review_queue_load(app, &q), ST_OK);
+	assert_int_equal(q.n_items, 6);
+	app_review_queue_apply(&q, NULL);
+	/* Waiting only; high before normal before low; oldest first within. */
+	assert_int_equal(q.n_shown, 4);
+	assert_string_equal(shown_id(&q, 0), old_high);
+	assert_string_equal(shown_id(&q, 1), new_high);
+	assert_string_equal(shown_id(&q, 2), old_normal);
+	assert_string_equal(shown_id(&q, 3), low);
+
+	f.caseworker = "aaaa";
+	app_review_queue_apply(&q, &f);
+	assert_int_equal(q.n_shown, 2);
+	assert_string_equal(shown_id(&q, 0), new_high);
+	assert_string_equal(shown_id(&q, 1), low);
+
+	f.caseworker = NULL;
+	f.flag = "gbv";
+	app_review_queue_apply(&q, &f);
+	assert_int_equal(q.n_shown, 2);
+	f.flag = "minor";
+	app_review_queue_apply(&q, &f);
+	assert_int_equal(q.n_shown, 1);
+	assert_string_equal(shown_id(&q, 0), old_high);
+
+	f.flag = NULL;
+	f.form = "followup";
+	app_review_queue_apply(&q, &f);
+	assert_int_equal(q.n_shown, 1);
+	assert_string_equal(shown_id(&q, 0), low);
+
+	f.form = NULL;
+	f.status = STORE_IV_APPROVED;
+	app_review_queue_apply(&q, &f);
+	assert_int_equal(q.n_shown, 1);
+	assert_string_equal(shown_id(&q, 0), done);
+
+	f.status = -1;
+	f.all = true;
+	app_review_queue_apply(&q, &f);
+	assert_int_equal(q.n_shown, 6);
+	/* next skips the decided ones and wraps around. */
+	{
+		size_t i, approved_at = 0, nxt;
+		for (i = 0; i < q.n_shown; i++)
+			if (!strcmp(shown_id(&q, i), done))
+				approved_at = i;
+		nxt = app_review_queue_next(&q, approved_at == 0 ? q.n_shown - 1 : approved_at - 1);
+		assert_true(app_review_waiting(q.items[q.shown[nxt]].iv.status));
+	}
+	app_review_queue_release(&q);
+	app_free(app);
+}
+
+static void test_return_then_approve(void **state)
+{
+	struct app *app = new_app();
+	struct app_review_draft d = APP_REVIEW_DRAFT_INIT;
+	struct store_outbox_list ob = STORE_OUTBOX_LIST_INIT;
+	struct store_comment_list cl = STORE_COMMENT_LIST_INIT;
+	struct store_decision_list dl = STORE_DECISION_LIST_INIT;
+	char id[37], big[LC_COMMENT_MAX + 2];
+
+	(void)state;
+	add_iv(app, id, "intake", STORE_IV_SUBMITTED, "{}");
+
+	/* A return must say what to fix. */
+	assert_int_equal(app_review_decide(app, id, "return", NULL), ST_INVALID);
+	assert_int_equal(app_review_decide(app, id, "return", &d), ST_INVALID);
+	assert_int_equal(app_review_decide(app, id, "delete", &d), ST_INVALID);
+
+	/* Limits: refused when typed, nothing stored. */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	assert_int_equal(app_review_draft_comment(&d, big), ST_INVALID);
+	big[LC_QUESTION_COMMENT_MAX + 1] = 0;
+	assert_int_equal(app_review_draft_note(&d, "age", big), ST_INVALID);
+	assert_int_equal(app_review_draft_note(&d, "", "x"), ST_INVALID);
+
+	assert_int_equal(app_review_draft_note(&d, "age", "Age 140?"), ST_OK);
+	assert_int_equal(app_review_draft_note(&d, "consent", "asked?"), ST_OK);
+	assert_int_equal(app_review_draft_note(&d, "consent", NULL), ST_OK);	/* removed */
+	assert_null(app_review_draft_get(&d, "consent"));
+	assert_string_equal(app_review_draft_get(&d, "age"), "Age 140?");
+	assert_int_equal(app_review_draft_comment(&d, "Please check the age."), ST_OK);
+	assert_int_equal(app_review_decide(app, id, "return", &d), ST_OK);
+	assert_int_equal(status_of(app, id), STORE_IV_RETURNED);
+
+	/* Recorded and queued together. */
+	assert_int_equal(store_decisions_load(app->store, id, &dl), ST_OK);
+	assert_int_equal(dl.n, 1);
+	assert_string_equal(dl.v[0].kind, "return");
+	assert_string_equal(dl.v[0].text, "Please check the age.");
+	assert_int_equal(store_outbox_list(app->store, 0, &ob), ST_OK);
+	assert_int_equal(ob.n, 1);
+	assert_string_equal(ob.v[0].kind, "decision");
+	assert_string_equal(ob.v[0].object_id, id);
+	assert_string_equal(ob.v[0].payload,
+			    "{\"action\":\"return\",\"comment\":\"Please check the age.\","
+			    "\"comments\":{\"age\":\"Age 140?\"}}");
+	store_outbox_list_release(&ob);
+
+	/* The caseworker's view: the overall comment, then per question. */
+	assert_int_equal(app_review_comments(app, id, &cl), ST_OK);
+	assert_int_equal(cl.n, 2);
+	assert_string_equal(app_review_comment_at(&cl, ""), "Please check the age.");
+	assert_string_equal(app_review_comment_at(&cl, "age"), "Age 140?");
+	assert_null(app_review_comment_at(&cl, "consent"));
+	store_comment_list_release(&cl);
+
+	/* Returned: the supervisor cannot approve until it is resubmitted. */
+	assert_int_equal(app_review_decide(app, id, "approve", NULL), ST_STATE);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_RESUBMITTED), ST_OK);
+	assert_int_equal(app_review_decide(app, id, "approve", NULL), ST_OK);
+	assert_int_equal(status_of(app, id), STORE_IV_APPROVED);
+	/* Final. */
+	assert_int_equal(app_review_decide(app, id, "return", &d), ST_STATE);
+	assert_int_equal(app_review_decide(app, id, "escalate", NULL), ST_STATE);
+	assert_int_equal(store_outbox_list(app->store, 0, &ob), ST_OK);
+	assert_int_equal(ob.n, 2);
+	assert_string_equal(ob.v[1].payload, "{\"action\":\"approve\"}");
+	store_outbox_list_release(&ob);
+
+	/* After approval the caseworker still sees the last return's notes. */
+	assert_int_equal(app_review_comments(app, id, &cl), ST_OK);
+	assert_int_equal(cl.n, 2);
+	store_comment_list_release(&cl);
+
+	store_decision_list_release(&dl);
+	app_review_draft_release(&d);
+	app_free(app);
+}
+
+static void test_escalate(void **state)
+{
+	struct app *app = new_app();
+	struct app_review_queue q = APP_REVIEW_QUEUE_INIT;
+	char a[37], b[37];
+
+	(void)state;
+	add_iv(app, a, "intake", STORE_IV_SUBMITTED, "{\"received\":1,\"urgency\":\"high\"}");
+	add_iv(app, b, "intake", STORE_IV_SUBMITTED, "{\"received\":2,\"urgency\":\"low\"}");
+	assert_int_equal(app_review_decide(app, b, "escalate", NULL), ST_OK);
+	/* The device has no escalated status: it stays submitted, marked. */
+	assert_int_equal(status_of(app, b), STORE_IV_SUBMITTED);
+	/* Escalated twice is refused by the table. */
+	assert_int_equal(app_review_decide(app, b, "escalate", NULL), ST_STATE);
+	assert_int_equal(app_review_queue_load(app, &q), ST_OK);
+	app_review_queue_apply(&q, NULL);
+	assert_int_equal(q.n_shown, 2);
+	assert_true(q.items[q.shown[1]].escalated);
+	assert_string_equal(shown_id(&q, 1), b);	/* high now; a is older */
+	assert_int_equal(q.items[q.shown[1]].urgency, APP_URG_HIGH);
+	assert_int_equal(app_review_decide(app, b, "approve", NULL), ST_OK);
+	assert_int_equal(status_of(app, b), STORE_IV_APPROVED);
+	/* A draft is never reviewable; an unknown id is not found. */
+	assert_int_equal(app_review_decide(app, "00000000-0000-4000-8000-000000000000",
+					   "approve", NULL), ST_NOTFOUND);
+	app_review_queue_release(&q);
+	app_free(app);
+}
+
+/* A read-only (reassigned) interview takes no decision. */
+static void test_readonly_refused(void **state)
+{
+	struct app *app = new_app();
+	struct store_outbox_list ob = STORE_OUTBOX_LIST_INIT;
+	char a[37];
+
+	(void)state;
+	add_iv(app, a, "intake", STORE_IV_SUBMITTED, "{}");
+	assert_int_equal(store_interview_set_readonly(app->store, a, "reassigned"), ST_OK);
+	assert_int_equal(app_review_decide(app, a, "approve", NULL), ST_STATE);
+	assert_int_equal(store_outbox_list(app->store, 0, &ob), ST_OK);
+	assert_int_equal(ob.n, 0);
+	store_outbox_list_release(&ob);
+	app_free(app);
+}
+
+static void test_returned_first(void **state)
+{
+	struct store_interview_list l = STORE_INTERVIEW_LIST_INIT;
+	static const enum store_iv_status in[] = {
+		STORE_IV_DRAFT, STORE_IV_RETURNED, STORE_IV_APPROVED, STORE_IV_RETURNED,
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		ALLOC_GROW(l.v, l.n + 1, l.alloc);
+		store_interview_init(&l.v[l.n]);
+		l.v[l.n].status = in[i];
+		l.v[l.n].seq = (int64_t)i + 1;
+		l.n++;
+	}
+	app_review_returned_first(&l);
+	assert_int_equal(l.v[0].seq, 2);
+	assert_int_equal(l.v[1].seq, 4);
+	assert_int_equal(l.v[2].seq, 1);
+	assert_int_equal(l.v[3].seq, 3);
+	store_interview_list_release(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_queue_order_and_filters),
+		cmocka_unit_test(test_return_then_approve),
+		cmocka_unit_test(test_escalate),
+		cmocka_unit_test(test_readonly_refused),
+		cmocka_unit_test(test_returned_first),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
