@@ -27,7 +27,7 @@ $(STORE_BENCH_SQLCIPHER): tests/bench/store_bench.c
 		$$(pkg-config --cflags sqlcipher) -o $@ $< $$(pkg-config --libs sqlcipher)
 
 bench-store: deps-bench $(STORE_BENCH) $(STORE_BENCH_SQLCIPHER)
-	@echo "store benchmark (this takes a minute or two)"
+	@echo "store benchmark: best of 3 rounds per engine (a few minutes; single-tx is fsync-bound)"
 	@$(STORE_BENCH_SQLCIPHER) > $(BUILD)/bench/sqlcipher.txt
 	@$(STORE_BENCH) --compare $(BUILD)/bench/sqlcipher.txt
 
