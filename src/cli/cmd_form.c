@@ -7,8 +7,12 @@
  * jansson, feeds it to a form_state and writes the result.  Output keys
  * are sorted and lists follow form order (docs/forms.md describes it).
  */
+#include "app/app.h"
+#include "app/session.h"
 #include "cli/cli.h"
+#include "cli/store_unlock.h"
 #include "form/form.h"
+#include "store/data.h"
 #include "util/util.h"
 
 #include <getopt.h>
@@ -19,11 +23,12 @@
 
 /* ---- check ----------------------------------------------------------- */
 
-static int form_check(int argc, char **argv)
+static int form_check(struct cli *cli, int argc, char **argv)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
 	int rc = 0;
 
+	(void)cli;
 	if (argc < 2)
 		return cli_usage_error("usage: senda form check FILE...");
 	for (int i = 1; i < argc; i++) {
@@ -43,12 +48,42 @@ static int form_check(int argc, char **argv)
 
 /* ---- answers JSON -> state ------------------------------------------ */
 
+/*
+ * Where answers go: the engine's state (always, to validate and report),
+ * then with --save an app session that writes each one to the store.
+ */
+struct fill_sink {
+	status_t (*set)(void *data, struct form_ref r, const struct form_value *v);
+	status_t (*add)(void *data, size_t repeat, size_t *index_out);
+	void *data;
+};
+
 struct fill {
 	const char *answers_path;
 	const struct form *f;
-	struct form_state *st;
+	struct fill_sink sink;
 	char *err;		/* first problem, "F.json: path: message" */
 };
+
+static status_t state_set(void *data, struct form_ref r, const struct form_value *v)
+{
+	return form_state_set(data, r, v);
+}
+
+static status_t state_add(void *data, size_t repeat, size_t *index_out)
+{
+	return form_state_repeat_add(data, repeat, index_out);
+}
+
+static status_t session_set(void *data, struct form_ref r, const struct form_value *v)
+{
+	return app_session_set(data, r, v);
+}
+
+static status_t session_add(void *data, size_t repeat, size_t *index_out)
+{
+	return app_session_member_add(data, repeat, index_out);
+}
 
 static bool fill_err(struct fill *fl, const char *path, const char *msg)
 {
@@ -129,7 +164,7 @@ static bool set_one(struct fill *fl, const char *path, struct form_ref r, json_t
 
 	if (!json_to_value(fl, path, r.q, j, &v))
 		return false;
-	st = form_state_set(fl->st, r, &v);
+	st = fl->sink.set(fl->sink.data, r, &v);
 	ok = st == ST_OK || fill_err(fl, path, st_detail(st));
 	st_clear();
 	/* the strings were borrowed from the JSON document */
@@ -156,9 +191,13 @@ static bool fill_members(struct fill *fl, size_t r, json_t *arr)
 		snprintf(path, sizeof(path), "%s[%zu]", rid, i);
 		if (!json_is_object(m))
 			return fill_err(fl, path, "expected an object");
-		if (form_state_repeat_add(fl->st, r, &idx) != ST_OK) {
+		status_t st = fl->sink.add(fl->sink.data, r, &idx);
+
+		if (st != ST_OK) {
+			bool ok = fill_err(fl, path, st_detail(st));
+
 			st_clear();
-			return fill_err(fl, path, "too many members");
+			return ok;
 		}
 		json_object_foreach(m, key, val) {
 			size_t q = form_find_question(f, key);
@@ -368,12 +407,65 @@ static json_t *fill_output(struct form_state *st, size_t lang, int64_t today)
 	return out;
 }
 
-static int form_fill(int argc, char **argv)
+/*
+ * --save: the same answers again, through an app session, so each is
+ * written to the store as the console would; warnings shown in the output
+ * count as acknowledged; then the interview is finished (completed, its
+ * referrals stored and queued for sync).  Only a complete interview is
+ * saved: the caller checked that first, so nothing half-done is left.
+ */
+static status_t fill_save(struct cli *cli, const char *form_path, const struct form *f,
+			  size_t lang, json_t *root, const char *answers, char **id_out)
+{
+	struct app_options ao;
+	struct app *app;
+	struct store *sto = NULL;
+	struct app_session *s = NULL;
+	struct fill fl = { 0 };
+	status_t rc;
+
+	*id_out = NULL;
+	if ((rc = cli_store_open(cli, false, &sto)) != ST_OK)
+		return rc;
+	memset(&ao, 0, sizeof(ao));
+	ao.data_dir = cli->data_dir;
+	ao.passphrase_fd = cli->passphrase_fd;
+	app = app_new(&ao);
+	app_add_form_path(app, form_path);
+	app_adopt_store(app, sto);
+	store_set_actor("cli");
+	rc = app_session_new(app, f->id, f->languages[lang], NULL, &s);
+	if (rc == ST_OK) {
+		fl.answers_path = answers;
+		fl.f = s->form;
+		fl.sink = (struct fill_sink){ session_set, session_add, s };
+		if (!fill_answers(&fl, root))
+			rc = st_error(ST_INVALID, "%s", fl.err);
+	}
+	for (size_t q = 0; rc == ST_OK && q < s->form->n_questions; q++)
+		for (size_t i = 0; i < form_state_instances(s->fs, q); i++) {
+			struct form_ref r = { q, i };
+
+			if (form_state_warning(s->fs, r) && rc == ST_OK)
+				rc = app_session_ack_warning(s, r);
+		}
+	if (rc == ST_OK)
+		rc = app_session_finish(s);
+	if (rc == ST_OK)
+		*id_out = xstrdup(s->iv.id);
+	free(fl.err);
+	app_session_free(s);
+	app_free(app);
+	return rc;
+}
+
+static int form_fill(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "answers", required_argument, NULL, 'a' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "today", required_argument, NULL, 't' },
+		{ "save", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *answers = NULL, *lang_opt = NULL;
@@ -382,10 +474,12 @@ static int form_fill(int argc, char **argv)
 	struct fill fl = { 0 };
 	json_error_t jerr;
 	struct form f;
-	json_t *root, *out;
+	struct form_state *st;
+	json_t *root, *out = NULL;
 	size_t lang;
 	int c, rc = 0;
-	char *text;
+	bool save = false;
+	char *text, *saved_id = NULL;
 
 	optind = 1;
 	opterr = 0;
@@ -393,6 +487,7 @@ static int form_fill(int argc, char **argv)
 		switch (c) {
 		case 'a': answers = optarg; break;
 		case 'l': lang_opt = optarg; break;
+		case 's': save = true; break;
 		case 't':
 			if (!parse_date(optarg, &today))
 				return cli_usage_error("--today: expected YYYY-MM-DD, not '%s'", optarg);
@@ -402,7 +497,10 @@ static int form_fill(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1 || !answers)
-		return cli_usage_error("usage: senda form fill FORM --answers FILE.json [--lang L] [--today YYYY-MM-DD]");
+		return cli_usage_error("usage: senda form fill FORM --answers FILE.json [--lang L] [--today YYYY-MM-DD] [--save]");
+	/* a saved interview is evaluated and stored as of the real date */
+	if (save && today != util_today())
+		return cli_usage_error("--today cannot be used with --save");
 	if (form_load_file(&f, argv[optind], &dl) != ST_OK) {
 		diag_sort(&dl);
 		diag_print(&dl, stderr, true);
@@ -423,23 +521,45 @@ static int form_fill(int argc, char **argv)
 		form_release(&f);
 		return 1;
 	}
+	st = form_state_new(&f, today);
 	fl.answers_path = answers;
 	fl.f = &f;
-	fl.st = form_state_new(&f, today);
+	fl.sink = (struct fill_sink){ state_set, state_add, st };
 	if (!fill_answers(&fl, root)) {
 		fprintf(stderr, "%s\n", fl.err);
 		rc = 1;
 	} else {
-		out = fill_output(fl.st, lang, today);
+		out = fill_output(st, lang, today);
+	}
+	if (out && save) {
+		struct form_progress p;
+		status_t sr;
+
+		form_state_progress(st, &p);
+		if (!p.complete) {
+			fprintf(stderr, "%s: not saved: the interview has errors (see \"errors\")\n",
+				answers);
+			rc = 1;
+		} else if ((sr = fill_save(cli, argv[optind], &f, lang, root, answers,
+					   &saved_id)) != ST_OK) {
+			rc = cli_fail(sr);
+			json_decref(out);
+			out = NULL;
+		} else {
+			json_object_set_new(out, "saved", json_string(saved_id));
+		}
+	}
+	if (out) {
 		text = json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
 		if (text)
 			printf("%s\n", text);
 		free(text);
 		json_decref(out);
 	}
+	free(saved_id);
 	free(fl.err);
 	json_decref(root);
-	form_state_free(fl.st);
+	form_state_free(st);
 	form_release(&f);
 	return rc;
 }
@@ -448,7 +568,7 @@ static int form_fill(int argc, char **argv)
 
 static const struct {
 	const char *name;
-	int (*run)(int argc, char **argv);
+	int (*run)(struct cli *cli, int argc, char **argv);
 } form_cmds[] = {
 	{ "check", form_check },
 	{ "fill", form_fill },
@@ -456,10 +576,9 @@ static const struct {
 
 int cmd_form(struct cli *cli, int argc, char **argv)
 {
-	(void)cli;
 	if (argc >= 2)
 		for (size_t i = 0; i < ARRAY_SIZE(form_cmds); i++)
 			if (!strcmp(argv[1], form_cmds[i].name))
-				return form_cmds[i].run(argc - 1, argv + 1);
+				return form_cmds[i].run(cli, argc - 1, argv + 1);
 	return cli_usage_error("usage: senda form check FILE... | senda form fill FORM --answers FILE.json [--lang L] [--today YYYY-MM-DD]");
 }
