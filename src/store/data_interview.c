@@ -87,9 +87,7 @@ void store_interview_list_release(struct store_interview_list *l)
 #define IV_COLS "i.id, i.seq, i.form_id, i.form_version, i.language, i.status, " \
 	"i.respondent, i.position, i.progress_done, i.progress_total, i.amendment, " \
 	"i.readonly_note, i.created, i.updated, " \
-	"(SELECT count(*) FROM answers a WHERE a.interview_id = i.id), " \
-	"(SELECT o.state FROM outbox o WHERE o.object_id = i.id ORDER BY o.seq DESC LIMIT 1), " \
-	"i.meta"
+	"i.n_answers, i.sync_state, i.meta"
 
 static status_t iv_from_row(sqlite3_stmt *s, struct store_interview *iv)
 {

@@ -190,8 +190,17 @@ static const char store_v2_data[] =
 	"UPDATE interviews SET amendment = 2, status = 'returned' "
 	"  WHERE id = '22222222-2222-4222-8222-222222222222';";
 
+/* Version 3: metadata for the queue and an open conflict. */
+static const char store_v3_data[] =
+	"UPDATE interviews SET meta = '{\"urgency\":\"high\"}' WHERE id = '" IV1 "';"
+	"INSERT INTO conflicts (id, interview_id, path, local_value, remote_value, created) "
+	"  VALUES ('77777777-7777-4777-8777-777777777777', '" IV1 "', 'consent', 'yes', "
+	"  'no', 1690000600);";
+
 /* fixtures[v]: data a senda at schema version v wrote, valid from v on. */
-static const char *const fixtures[] = { NULL, store_v1_data, store_v2_data };
+static const char *const fixtures[] = {
+	NULL, store_v1_data, store_v2_data, store_v3_data,
+};
 
 /*
  * Build a store as the senda with schema `version` left it (its tables and
@@ -227,7 +236,7 @@ static void upgrade_from(struct store *st, int version)
 	assert_int_equal(iv.status, STORE_IV_DRAFT);
 	assert_int_equal(iv.amendment, 0);
 	assert_null(iv.readonly_note);
-	assert_string_equal(iv.meta, "{}");
+	assert_string_equal(iv.meta, version >= 3 ? "{\"urgency\":\"high\"}" : "{}");
 	assert_int_equal(iv.n_answers, 2);
 	store_interview_release(&iv);
 	assert_int_equal(store_interview_get_seq(st, 2, &iv), ST_OK);
@@ -253,6 +262,13 @@ static void upgrade_from(struct store *st, int version)
 	assert_int_equal(cl.n, version >= 2 ? 1 : 0);
 	if (cl.n)
 		assert_string_equal(cl.v[0].path, "journey.left");
+	{
+		struct store_conflict_list fl = STORE_CONFLICT_LIST_INIT;
+
+		assert_int_equal(store_conflicts_load(st, IV1, true, &fl), ST_OK);
+		assert_int_equal(fl.n, version >= 3 ? 1 : 0);
+		store_conflict_list_release(&fl);
+	}
 
 	/* The trail grew by one entry per migration applied and is intact. */
 	assert_int_equal(store_audit_verify(st, &n_after, NULL), ST_OK);
