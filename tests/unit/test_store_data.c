@@ -307,6 +307,13 @@ static void test_answers_replace_group(void **state)
 	assert_string_equal(l.v[1].path, "members[2].name");
 	assert_string_equal(l.v[1].value, "Eva");
 	assert_string_equal(l.v[2].path, "members_count");
+	{
+		struct store_interview got = STORE_INTERVIEW_INIT;
+
+		assert_int_equal(iv_get(st, id, &got), ST_OK);
+		assert_int_equal(got.n_answers, 3);
+		store_interview_release(&got);
+	}
 	assert_int_equal(store_answers_replace(st, id, "", &set), ST_INVALID);
 	store_answer_list_release(&set);
 	store_answer_list_release(&l);

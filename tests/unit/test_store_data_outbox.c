@@ -171,6 +171,41 @@ static void test_outbox_recover(void **state)
 	store_outbox_item_release(&after);
 }
 
+/* The case list shows the state of an interview's newest outbox item. */
+static void test_interview_sync_state(void **state)
+{
+	struct store *st = *state;
+	struct store_interview iv = STORE_INTERVIEW_INIT, got = STORE_INTERVIEW_INIT;
+	char first[37], second[37];
+
+	iv.form_id = xstrdup("intake");
+	iv.form_version = xstrdup("1");
+	iv.language = xstrdup("es");
+	assert_int_equal(store_interview_create(st, &iv), ST_OK);
+	assert_int_equal(store_outbox_add(st, "interview", iv.id, "{}", first), ST_OK);
+	assert_int_equal(store_outbox_mark_sending(st, first), ST_OK);
+	assert_int_equal(store_interview_get(st, iv.id, &got), ST_OK);
+	assert_int_equal(got.sync_state, STORE_OUTBOX_SENDING);
+	store_interview_release(&got);
+	assert_int_equal(store_outbox_mark_delivered(st, first, "r"), ST_OK);
+	assert_int_equal(store_interview_get(st, iv.id, &got), ST_OK);
+	assert_int_equal(got.sync_state, STORE_OUTBOX_DELIVERED);
+	store_interview_release(&got);
+
+	/* An amendment queued later is what the list shows... */
+	assert_int_equal(store_outbox_add(st, "amendment", iv.id, "{\"a\":1}", second), ST_OK);
+	assert_int_equal(store_outbox_quarantine(st, second, "rejected"), ST_OK);
+	/* ...even when the older item changes afterwards. */
+	assert_int_equal(store_interview_get(st, iv.id, &got), ST_OK);
+	assert_int_equal(got.sync_state, STORE_OUTBOX_QUARANTINED);
+	store_interview_release(&got);
+	assert_int_equal(store_outbox_retry(st, second), ST_OK);
+	assert_int_equal(store_interview_get(st, iv.id, &got), ST_OK);
+	assert_int_equal(got.sync_state, STORE_OUTBOX_QUEUED);
+	store_interview_release(&got);
+	store_interview_release(&iv);
+}
+
 static void test_state_names(void **state)
 {
 	enum store_outbox_state os;
@@ -288,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_outbox_add_hash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_recover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interview_sync_state, setup, teardown),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test_setup_teardown(test_audit_tamper_detail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_tamper_removed, setup, teardown),
