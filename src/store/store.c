@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/keyslot.h"
@@ -177,6 +178,14 @@ bool store_exists(const char *dir)
 	return yes;
 }
 
+/* Size of a file, -1 when it is missing. */
+static off_t file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) < 0 ? -1 : sb.st_size;
+}
+
 /* Paths as SQLite will name them: absolute and without symlinks. */
 static status_t store_paths(struct store *st, const char *dir)
 {
@@ -260,19 +269,35 @@ status_t store_create(const char *dir, const char *pass, size_t pass_len,
 		s = store_paths(st, dir);
 	if (s != ST_OK)
 		goto fail;
-	if (path_exists(st->keys_path) || path_exists(st->db_path)) {
+	if (path_exists(st->keys_path)) {
 		s = st_error(ST_EXISTS, "a store already exists in %s", st->dir);
 		goto fail;
 	}
 	s = store_lock(st, false);
 	if (s != ST_OK)
 		goto fail;
+	/*
+	 * The database is made first and the key header written last, so a
+	 * store with a header always has its database: an empty or missing
+	 * one is then damage (someone emptied it), not a fresh store.  A
+	 * database without a header is what an init cut short leaves; nothing
+	 * can ever decrypt it, so it goes.
+	 */
+	unlink(st->db_path);
+	{
+		char *journal = xasprintf("%s-journal", st->db_path);
+
+		unlink(journal);
+		free(journal);
+	}
 	st->keys = xcalloc(1, sizeof(*st->keys));
 	s = keyslot_create(st->keys, pass, pass_len, &opts->kdf, recovery);
 	if (s == ST_OK)
-		s = keyhdr_save(st->keys_path, st->keys->raw, st->keys->master);
-	if (s == ST_OK)
 		s = store_open_db(st, opts->busy_timeout_ms);
+	if (s == ST_OK && file_size(st->db_path) == 0)
+		s = exec(st, "PRAGMA user_version = 0", "creating the store");
+	if (s == ST_OK)
+		s = keyhdr_save(st->keys_path, st->keys->raw, st->keys->master);
 	if (s != ST_OK)
 		goto fail;
 	*out = st;
@@ -301,6 +326,9 @@ status_t store_open(const char *dir, const char *pass, size_t pass_len,
 		s = store_lock(st, false);
 	if (s == ST_OK)
 		s = keyslot_unlock(st->keys, pass, pass_len, is_recovery);
+	if (s == ST_OK && file_size(st->db_path) <= 0)
+		s = st_error(ST_DAMAGED, "%s (database missing or empty)",
+			     status_message(ST_DAMAGED));
 	if (s == ST_OK)
 		s = store_open_db(st, opts ? opts->busy_timeout_ms : 0);
 	if (s != ST_OK)

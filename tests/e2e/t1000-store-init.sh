@@ -49,6 +49,15 @@ expect_exit 4 "$SENDA" --config "$cfg" --passphrase-fd 3 keys add 3<<<"first pas
 expect_eq "tampered header" "store is damaged or has been tampered with (key header)" "$err"
 cp "$TMPDIR/keys.orig" "$SENDA_HOME/senda.keys"
 
+# An emptied or deleted database is damage, not a fresh store.
+: >"$SENDA_HOME/senda.db"
+expect_exit 4 "$SENDA" --config "$cfg" --passphrase-fd 3 keys add 3<<<"first pass"
+expect_eq "emptied db" "store is damaged or has been tampered with (database missing or empty)" "$err"
+rm "$SENDA_HOME/senda.db"
+expect_exit 4 "$SENDA" --config "$cfg" --passphrase-fd 3 keys add 3<<<"first pass"
+cp "$TMPDIR/db.orig" "$SENDA_HOME/senda.db"
+expect_exit 0 "$SENDA" --config "$cfg" --passphrase-fd 3 keys add 3< <(printf 'first pass\nsecond\n')
+
 # Without a store: exit 5.
 SENDA_HOME=$TMPDIR/none expect_exit 5 "$SENDA" --config "$cfg" --passphrase-fd 3 keys add 3<<<"x"
 exit 0
