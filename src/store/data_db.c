@@ -22,15 +22,18 @@ const char *data_actor(void)
 }
 
 /*
- * A constraint failure is the caller's doing (an id already taken), so it
- * is ST_EXISTS here; everything else goes through store-core's
- * store_sqlite_fail(), which knows when the encrypting VFS found a damaged
- * page and keeps its "(page N)" detail.
+ * A constraint failure is the caller's doing: an id already taken is
+ * ST_EXISTS, anything else (a NULL where a value is needed) ST_INVALID.
+ * Everything else goes through store-core's store_sqlite_fail(), which
+ * knows when the encrypting VFS found a damaged page and keeps its
+ * "(page N)" detail.
  */
 status_t data_err(struct store *st, int rc, const char *what)
 {
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return st_error(ST_EXISTS, "%s: %s", what, sqlite3_errmsg(st->db));
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return st_error(ST_INVALID, "%s: %s", what, sqlite3_errmsg(st->db));
 	return store_sqlite_fail(st, rc, what);
 }
 

@@ -642,6 +642,41 @@ static void test_conflicts(void **state)
 	store_interview_release(&got);
 }
 
+/* Missing arguments are refused with a status, never a crash. */
+static void test_null_arguments(void **state)
+{
+	struct store *st = *state;
+	struct store_interview iv = STORE_INTERVIEW_INIT;
+	struct store_referral r = { 0 };
+	struct store_decision d = { 0 };
+	struct store_comment c = { 0 };
+	struct store_conflict cf = { 0 };
+	char *v;
+
+	assert_int_not_equal(store_interview_create(st, &iv), ST_OK);
+	assert_int_not_equal(store_interview_set_status(st, NULL, STORE_IV_COMPLETED), ST_OK);
+	assert_int_not_equal(store_interview_set_position(st, NULL, NULL, 0, 0), ST_OK);
+	assert_int_not_equal(store_interview_set_language(st, NULL, NULL), ST_OK);
+	assert_int_not_equal(store_interview_delete(st, NULL), ST_OK);
+	assert_int_not_equal(store_answer_save(st, NULL, "q", "v", NULL), ST_OK);
+	assert_int_not_equal(store_answer_save(st, NULL, NULL, NULL, NULL), ST_OK);
+	assert_int_not_equal(store_answer_get(st, NULL, NULL, &v), ST_OK);
+	assert_int_not_equal(store_answers_replace(st, NULL, NULL, NULL), ST_OK);
+	assert_int_not_equal(store_referral_add(st, &r), ST_OK);
+	assert_int_not_equal(store_referral_set_state(st, NULL, STORE_REF_SENT), ST_OK);
+	assert_int_not_equal(store_decision_add(st, &d), ST_OK);
+	assert_int_not_equal(store_comment_add(st, &c), ST_OK);
+	assert_int_not_equal(store_conflict_add(st, &cf), ST_OK);
+	assert_int_not_equal(store_conflict_resolve(st, NULL, NULL, NULL), ST_OK);
+	assert_int_not_equal(store_outbox_add(st, NULL, NULL, NULL, NULL), ST_OK);
+	assert_int_not_equal(store_outbox_mark_sending(st, NULL), ST_OK);
+	assert_int_not_equal(store_outbox_retry(st, NULL), ST_OK);
+	assert_int_not_equal(store_kv_get(st, NULL, &v), ST_OK);
+	assert_int_not_equal(store_kv_set(st, NULL, NULL), ST_OK);
+	assert_int_not_equal(store_audit_add(st, NULL, NULL, NULL), ST_OK);
+	assert_int_equal(store_audit_verify(st, NULL, NULL), ST_OK);
+}
+
 /* Each change leaves one audit entry; none carries a name or an answer. */
 static void test_audit_records_changes(void **state)
 {
@@ -700,6 +735,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delete_interview, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interview_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_null_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_records_changes, setup, teardown),
 	};
 
