@@ -207,8 +207,16 @@ static int keys_rotate(struct cli *cli, int argc, char **argv)
 			continue;
 		snprintf(prompt, sizeof(prompt),
 			 "Passphrase for slot %d (empty to empty the slot): ", i);
-		if (crypto_passphrase_read(cli->passphrase_fd, prompt, &p, &len) != ST_OK)
+		/* End of input is an error, not "empty them all": only an empty line drops a slot. */
+		s = crypto_passphrase_read_opt(cli->passphrase_fd, prompt, &p, &len);
+		if (s != ST_OK) {
+			s = st_error(ST_USAGE, "no passphrase for slot %d (an empty line empties it)", i);
+			goto out;
+		}
+		if (!len) {
+			crypto_secure_free(p);
 			continue;
+		}
 		pass[n_keep] = p;
 		keep[n_keep++] = (struct store_rotate_slot){ i, p, len };
 	}

@@ -84,5 +84,7 @@ void crypto_hmac_sha256(const void *key, size_t key_len, const void *data, size_
  * no terminal.  Free with crypto_secure_free().
  */
 status_t crypto_passphrase_read(int fd, const char *prompt, char **out, size_t *len);
+/* The same, but an empty line is ST_OK with *len 0 (only end of input is ST_INVALID). */
+status_t crypto_passphrase_read_opt(int fd, const char *prompt, char **out, size_t *len);
 
 #endif

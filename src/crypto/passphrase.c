@@ -48,7 +48,8 @@ static status_t read_line(int fd, char *buf, size_t *len)
 	return ST_OK;
 }
 
-status_t crypto_passphrase_read(int fd, const char *prompt, char **out, size_t *len)
+static status_t passphrase_read(int fd, const char *prompt, bool allow_empty, char **out,
+				size_t *len)
 {
 	char *buf = crypto_secure_alloc(PASS_MAX);
 	struct termios old, quiet;
@@ -78,7 +79,7 @@ status_t crypto_passphrase_read(int fd, const char *prompt, char **out, size_t *
 	} else {
 		st = read_line(fd, buf, len);
 	}
-	if (st == ST_OK && *len == 0)
+	if (st == ST_OK && *len == 0 && !allow_empty)
 		st = st_error(ST_INVALID, "empty passphrase");
 	if (st != ST_OK) {
 		crypto_secure_free(buf);
@@ -86,4 +87,14 @@ status_t crypto_passphrase_read(int fd, const char *prompt, char **out, size_t *
 	}
 	*out = buf;
 	return ST_OK;
+}
+
+status_t crypto_passphrase_read(int fd, const char *prompt, char **out, size_t *len)
+{
+	return passphrase_read(fd, prompt, false, out, len);
+}
+
+status_t crypto_passphrase_read_opt(int fd, const char *prompt, char **out, size_t *len)
+{
+	return passphrase_read(fd, prompt, true, out, len);
 }

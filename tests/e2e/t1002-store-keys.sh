@@ -59,6 +59,12 @@ expect_exit 3 S keys recover 3< <(printf '%s\nx\n' "$rec")
 expect_exit 0 S keys recover 1 3< <(printf '%s\ngolf\n' "$newrec")
 "$W" "$SENDA_HOME" golf check 310 >/dev/null || fail "golf does not open"
 
+# End of input before every slot is answered: refused, nothing changes.
+expect_exit 2 S keys rotate 3<<<"foxtrot"
+expect_contains "short input" "no passphrase for slot 1" "$err"
+expect_exit 0 S keys list 3</dev/null
+expect_contains "still epoch 2" "key epoch 2" "$out"
+
 # A rotation that drops a slot: empty line for slot 1 and 2.
 expect_exit 0 S keys rotate 3< <(printf 'foxtrot\n\n\n')
 expect_exit 3 S keys add 3< <(printf 'echo\nx\n')
