@@ -274,6 +274,13 @@ NEEDS = {"need_shelter": True, "medical_needs": True, "medical_urgent": False,
 case("services-day-before-start", NEEDS, today="2022-12-31")
 case("services-first-day", NEEDS, today="2023-01-01", lang="fr")
 
+# The engine's own messages (required, choice filter) in the interview's
+# language, next to the form's constraint messages.
+case("answer-errors-spanish", {"dob_known": False, "date_of_birth": None, "estimated_age": 130,
+     "other_nationality": "honduras", "date_left": "2023-10-01"}, drop=["sex"], lang="es")
+case("answer-errors-creole", {"dob_known": False, "date_of_birth": None, "estimated_age": 130,
+     "other_nationality": "honduras", "date_left": "2023-10-01"}, drop=["sex"], lang="ht")
+
 def main():
     for f in os.listdir(HERE):
         if f.endswith((".json", ".args")):
