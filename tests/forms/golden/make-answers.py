@@ -281,6 +281,12 @@ case("answer-errors-spanish", {"dob_known": False, "date_of_birth": None, "estim
 case("answer-errors-creole", {"dob_known": False, "date_of_birth": None, "estimated_age": 130,
      "other_nationality": "honduras", "date_left": "2023-10-01"}, drop=["sex"], lang="ht")
 
+# A consent question left unanswered blocks its referral like a "no" (and is
+# a required-answer error), while the other partners' referrals go.
+case("consent-unanswered", {"medical_needs": True, "medical_urgent": True,
+     "medical_details": "Deep cut on the hand.", "need_shelter": True},
+     drop=["consent_share_health"])
+
 def main():
     for f in os.listdir(HERE):
         if f.endswith((".json", ".args")):
