@@ -35,3 +35,10 @@ $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 # already satisfies the call) and stores would open with no tables.  Asking
 # for a schema.c symbol pulls schema.o, whose strong store_migrate() wins.
 ALL_LDFLAGS += -Wl,-u,store_schema_latest
+
+# The data API's costs on a real encrypted store (figures, no assertions).
+.PHONY: bench-store-data
+bench: bench-store-data
+bench-store-data: $(BUILD)/tools/store-data-bench
+	@echo "== store data: autosave, a 5,000-interview queue, audit verify =="
+	@$(BUILD)/tools/store-data-bench
