@@ -460,10 +460,13 @@ struct store_comment_list {
 void store_comment_release(struct store_comment *c);
 void store_comment_list_release(struct store_comment_list *l);
 
-/* Record a decision (fills id when empty, and created). ST_INVALID if text
- * is longer than STORE_COMMENT_MAX.  Does not change the interview's
- * status: do that with store_interview_set_status() in the same
- * transaction. */
+/*
+ * Record a decision (fills id when empty, and created).  ST_INVALID if text
+ * is longer than STORE_COMMENT_MAX; ST_EXISTS if a decision with this id is
+ * already recorded: a feed entry applied twice, so skip it (and its
+ * comments) whole.  Does not change the interview's status: do that with
+ * store_interview_set_status() in the same transaction.
+ */
 status_t store_decision_add(struct store *st, struct store_decision *d);
 /* Append an interview's decisions to *out, oldest first. */
 status_t store_decisions_load(struct store *st, const char *interview_id,

@@ -434,6 +434,8 @@ static void test_review_records(void **state)
 	d.author = xstrdup("supervisor");
 	d.text = xstrdup("Revise la sección 3");
 	assert_int_equal(store_decision_add(st, &d), ST_OK);
+	/* The same feed entry again is recognised, not recorded twice. */
+	assert_int_equal(store_decision_add(st, &d), ST_EXISTS);
 
 	c.interview_id = xstrdup(id);
 	c.decision_id = xstrdup(d.id);
