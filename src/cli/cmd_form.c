@@ -517,7 +517,10 @@ static int form_fill(struct cli *cli, int argc, char **argv)
 	}
 	root = json_load_file(answers, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		fprintf(stderr, "%s:%d: %s\n", answers, jerr.line, jerr.text);
+		if (jerr.line > 0)
+			fprintf(stderr, "%s:%d: %s\n", answers, jerr.line, jerr.text);
+		else
+			fprintf(stderr, "%s: %s\n", answers, jerr.text);
 		form_release(&f);
 		return 1;
 	}
@@ -580,5 +583,5 @@ int cmd_form(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < ARRAY_SIZE(form_cmds); i++)
 			if (!strcmp(argv[1], form_cmds[i].name))
 				return form_cmds[i].run(cli, argc - 1, argv + 1);
-	return cli_usage_error("usage: senda form check FILE... | senda form fill FORM --answers FILE.json [--lang L] [--today YYYY-MM-DD]");
+	return cli_usage_error("usage: senda form check FILE... | senda form fill FORM --answers FILE.json [--lang L] [--today YYYY-MM-DD] [--save]");
 }
