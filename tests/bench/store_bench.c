@@ -9,12 +9,14 @@
  * libsenda.a) and with -DBENCH_SQLCIPHER as store-bench-sqlcipher (linked
  * with libsqlcipher only).  The SQLCipher binary prints "workload ms"
  * lines; store-bench --compare FILE reads them and prints one line per
- * workload with the ratios senda/plain and senda/sqlcipher.  Each figure
+ * workload with the ratios senda/plain and senda/sqlcipher, in wall-clock
+ * time and in CPU time (the machine is shared: CPU time shows what the
+ * encryption itself costs, wall-clock time what a caseworker waits).  Each figure
  * is the best of STORE_BENCH_ROUNDS (default 3) rounds, engines alternating.
  *
  * Workloads: 100,000 answer inserts in transactions of 1,000; 2,000
  * single-answer transactions; 20,000 random point selects with a cold
- * 32-page cache; full scans with that cache; 10,000 random updates in
+ * 32-page cache; 20 full scans with that cache; 10,000 random updates in
  * transactions of 500.
  */
 #include <sqlite3.h>
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,7 +39,7 @@
 #define BULK_TX 1000
 #define N_SINGLE 2000
 #define N_SELECT 20000
-#define N_SCAN 5
+#define N_SCAN 20
 #define N_UPDATE 10000
 #define UPDATE_TX 500
 #define SMALL_CACHE 32		/* pages, for the cold-cache reads */
@@ -72,6 +75,33 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* CPU time (user + system) of this process: waits for the disk and for
+ * other processes on a shared machine do not count. */
+static double cpu_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+/* The CPU time of the last workload, beside the wall time it returns. */
+static double last_cpu;
+static double cpu_start;
+
+static double timer_start(void)
+{
+	cpu_start = cpu_ms();
+	return now_ms();
+}
+
+static double timer_stop(double t0)
+{
+	last_cpu = cpu_ms() - cpu_start;
+	return now_ms() - t0;
 }
 
 static void bench_open(struct bench *b, int cache_pages)
@@ -184,7 +214,7 @@ static double w_bulk(struct bench *b)
 	     "path TEXT NOT NULL, value TEXT, changed INTEGER NOT NULL); "
 	     "CREATE INDEX bench_answers_iv ON bench_answers(interview, path)");
 	s = prep(b->db, INSERT_SQL);
-	t0 = now_ms();
+	t0 = timer_start();
 	for (int64_t i = 0; i < N_BULK; i++) {
 		if (i % BULK_TX == 0)
 			exec(b->db, "BEGIN");
@@ -193,7 +223,7 @@ static double w_bulk(struct bench *b)
 		if (i % BULK_TX == BULK_TX - 1)
 			exec(b->db, "COMMIT");
 	}
-	t0 = now_ms() - t0;
+	t0 = timer_stop(t0);
 	sqlite3_finalize(s);
 	bench_close(b);
 	return t0;
@@ -206,12 +236,12 @@ static double w_single(struct bench *b)
 
 	bench_open(b, CACHE);
 	s = prep(b->db, INSERT_SQL);
-	t0 = now_ms();
+	t0 = timer_start();
 	for (int64_t i = 0; i < N_SINGLE; i++) {
 		bind_answer(s, N_BULK + i);
 		step_done(b->db, s);
 	}
-	t0 = now_ms() - t0;
+	t0 = timer_stop(t0);
 	sqlite3_finalize(s);
 	bench_close(b);
 	return t0;
@@ -225,14 +255,14 @@ static double w_select(struct bench *b)
 
 	bench_open(b, SMALL_CACHE);
 	s = prep(b->db, "SELECT length(value) FROM bench_answers WHERE id = ?");
-	t0 = now_ms();
+	t0 = timer_start();
 	for (int i = 0; i < N_SELECT; i++) {
 		sqlite3_bind_int64(s, 1, (int64_t)(rnd() % N_BULK) + 1);
 		if (sqlite3_step(s) == SQLITE_ROW)
 			sum += sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
 	}
-	t0 = now_ms() - t0;
+	t0 = timer_stop(t0);
 	sqlite3_finalize(s);
 	bench_close(b);
 	return sum > 0 ? t0 : -1;
@@ -245,13 +275,13 @@ static double w_scan(struct bench *b)
 
 	bench_open(b, SMALL_CACHE);
 	s = prep(b->db, "SELECT sum(length(value)), count(*) FROM bench_answers");
-	t0 = now_ms();
+	t0 = timer_start();
 	for (int i = 0; i < N_SCAN; i++) {
 		if (sqlite3_step(s) != SQLITE_ROW)
 			die("scan", b->db);
 		sqlite3_reset(s);
 	}
-	t0 = now_ms() - t0;
+	t0 = timer_stop(t0);
 	sqlite3_finalize(s);
 	bench_close(b);
 	return t0;
@@ -265,7 +295,7 @@ static double w_update(struct bench *b)
 	bench_open(b, CACHE);
 	s = prep(b->db, "UPDATE bench_answers SET value = value || '.', changed = changed + 1 "
 		 "WHERE id = ?");
-	t0 = now_ms();
+	t0 = timer_start();
 	for (int i = 0; i < N_UPDATE; i++) {
 		if (i % UPDATE_TX == 0)
 			exec(b->db, "BEGIN");
@@ -274,7 +304,7 @@ static double w_update(struct bench *b)
 		if (i % UPDATE_TX == UPDATE_TX - 1)
 			exec(b->db, "COMMIT");
 	}
-	t0 = now_ms() - t0;
+	t0 = timer_stop(t0);
 	sqlite3_finalize(s);
 	bench_close(b);
 	return t0;
@@ -288,7 +318,7 @@ static const struct {
 	{ "bulk-insert", "100,000 inserts, 1,000 per transaction", w_bulk },
 	{ "single-tx", "2,000 one-answer transactions", w_single },
 	{ "point-select", "20,000 random selects, cold 32-page cache", w_select },
-	{ "full-scan", "5 full scans, 32-page cache", w_scan },
+	{ "full-scan", "20 full scans, 32-page cache", w_scan },
 	{ "update", "10,000 random updates, 500 per transaction", w_update },
 };
 #define N_WORK (sizeof(workloads) / sizeof(workloads[0]))
@@ -299,7 +329,7 @@ static const struct {
  * adds time).  The fsync-bound single-tx workload runs in the first round
  * only: 2,000 fsynced commits take half a minute here.
  */
-static void run_engine(enum engine e, double ms[N_WORK], int round)
+static void run_engine(enum engine e, double ms[N_WORK], double cpu[N_WORK], int round)
 {
 	struct bench b = { .engine = e };
 	const char *tmp = getenv("TMPDIR");
@@ -322,11 +352,31 @@ static void run_engine(enum engine e, double ms[N_WORK], int round)
 		t = workloads[i].run(&b);
 		if (round == 0 || t < ms[i])
 			ms[i] = t;
+		if (round == 0 || last_cpu < cpu[i])
+			cpu[i] = last_cpu;
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b.dir);
 	if (system(cmd))
 		(void)0;
 }
+
+#ifndef BENCH_SQLCIPHER
+static void print_table(const double *plain, const double *senda, const double *cipher)
+{
+	printf("%-13s %9s %9s %9s %12s %16s\n", "workload", "plain", "senda", "sqlcipher",
+	       "senda/plain", "senda/sqlcipher");
+	for (size_t i = 0; i < N_WORK; i++) {
+		printf("%-13s %9.1f %9.1f ", workloads[i].name, plain[i], senda[i]);
+		if (cipher)
+			printf("%9.1f %12.2f %16.2f", cipher[i], senda[i] / plain[i],
+			       senda[i] / cipher[i]);
+		else
+			printf("%9s %12.2f %16s", "-", senda[i] / plain[i], "-");
+		printf("   (%s)\n", workloads[i].what);
+	}
+}
+
+#endif
 
 static int bench_rounds(void)
 {
@@ -339,17 +389,20 @@ static int bench_rounds(void)
 int main(int argc, char **argv)
 {
 	double plain[N_WORK] = { 0 }, senda[N_WORK] = { 0 }, cipher[N_WORK] = { 0 };
+	double plain_cpu[N_WORK] = { 0 }, senda_cpu[N_WORK] = { 0 }, cipher_cpu[N_WORK] = { 0 };
 	bool have_cipher = false;
 
 #ifdef BENCH_SQLCIPHER
 	(void)argc;
 	(void)argv;
 	for (int r = 0; r < bench_rounds(); r++)
-		run_engine(ENGINE_SQLCIPHER, cipher, r);
+		run_engine(ENGINE_SQLCIPHER, cipher, cipher_cpu, r);
 	for (size_t i = 0; i < N_WORK; i++)
-		printf("%s %.1f\n", workloads[i].name, cipher[i]);
+		printf("%s %.1f %.1f\n", workloads[i].name, cipher[i], cipher_cpu[i]);
 	(void)plain;
 	(void)senda;
+	(void)plain_cpu;
+	(void)senda_cpu;
 	(void)have_cipher;
 	(void)engine_names;
 	return 0;
@@ -357,16 +410,17 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "--compare")) {
 		FILE *f = fopen(argv[2], "r");
 		char name[64];
-		double v;
+		double v, c;
 
 		if (!f) {
 			perror(argv[2]);
 			return 1;
 		}
-		while (fscanf(f, "%63s %lf", name, &v) == 2)
+		while (fscanf(f, "%63s %lf %lf", name, &v, &c) == 3)
 			for (size_t i = 0; i < N_WORK; i++)
 				if (!strcmp(name, workloads[i].name)) {
 					cipher[i] = v;
+					cipher_cpu[i] = c;
 					have_cipher = true;
 				}
 		fclose(f);
@@ -375,20 +429,14 @@ int main(int argc, char **argv)
 	memset(plain, 0, sizeof(plain));
 	memset(senda, 0, sizeof(senda));
 	for (int r = 0; r < bench_rounds(); r++) {
-		run_engine(ENGINE_PLAIN, plain, r);
-		run_engine(ENGINE_SENDA, senda, r);
+		run_engine(ENGINE_PLAIN, plain, plain_cpu, r);
+		run_engine(ENGINE_SENDA, senda, senda_cpu, r);
 	}
-	printf("%-13s %10s %10s %10s %12s %16s   %s\n", "workload", "plain ms", "senda ms",
-	       "sqlcipher", "senda/plain", "senda/sqlcipher", "");
-	for (size_t i = 0; i < N_WORK; i++) {
-		printf("%-13s %10.1f %10.1f ", workloads[i].name, plain[i], senda[i]);
-		if (have_cipher)
-			printf("%10.1f %12.2f %16.2f", cipher[i], senda[i] / plain[i],
-			       senda[i] / cipher[i]);
-		else
-			printf("%10s %12.2f %16s", "-", senda[i] / plain[i], "-");
-		printf("   (%s)\n", workloads[i].what);
-	}
+	printf("wall-clock ms (best of %d rounds; includes waiting for fsync and for other "
+	       "processes)\n", bench_rounds());
+	print_table(plain, senda, have_cipher ? cipher : NULL);
+	printf("\nCPU ms, user + system (what the encryption costs, unaffected by load)\n");
+	print_table(plain_cpu, senda_cpu, have_cipher ? cipher_cpu : NULL);
 	(void)engine_names;
 	return 0;
 #endif
