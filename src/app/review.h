@@ -115,4 +115,15 @@ const char *app_review_comment_at(const struct store_comment_list *l, const char
  */
 void app_review_returned_first(struct store_interview_list *l);
 
+struct app_session;
+/*
+ * Resubmit a returned interview after the caseworker's fixes (the edits
+ * themselves were saved as amendments): in ONE transaction move it to
+ * resubmitted and queue an "amendment" item with every answer, which the
+ * server applies to the interview it already has (an "interview" item
+ * would make a second one).  Referrals already made are not made again.
+ * ST_STATE unless the interview is returned and nothing blocks finishing.
+ */
+status_t app_review_resubmit(struct app_session *s);
+
 #endif

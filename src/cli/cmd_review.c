@@ -1,0 +1,421 @@
+/*
+ * cmd_review.c - `senda review`: the supervisor's review queue and the
+ * caseworker's view of a return from the command line (the console has
+ * the same in its review views; docs/review.md):
+ *
+ *   senda review pull                       fetch the team's queue (supervisor)
+ *   senda review list [--all] [--status S] [--caseworker D] [--form F] [--flag F]
+ *   senda review show N|ID                  answers with comments beside them
+ *   senda review approve|escalate N|ID [--comment TEXT]
+ *   senda review return N|ID [--comment TEXT] [--on PATH=TEXT]...
+ *   senda review conflicts [N|ID]
+ *   senda review resolve CONFLICT-ID local|remote
+ *
+ * Decisions are recorded and queued in one transaction; `senda sync`
+ * delivers them.  Interviews are named by local number or id (a unique
+ * prefix of 8 or more characters works too).
+ */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "app/review.h"
+#include "cli/store_unlock.h"
+#include "store/data.h"
+#include "sync/review_pull.h"
+#include "util/util.h"
+
+struct review_cmd {
+	struct cli *cli;
+	struct store *st;
+	struct app *app;
+};
+
+static status_t rc_open(struct review_cmd *rc, struct cli *cli)
+{
+	struct app_options ao;
+	status_t s;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->cli = cli;
+	if ((s = cli_store_open(cli, false, &rc->st)) != ST_OK)
+		return s;
+	memset(&ao, 0, sizeof(ao));
+	ao.data_dir = cli->data_dir;
+	ao.forms_dir = opt_str(cli->config, "forms", "dir");
+	ao.passphrase_fd = cli->passphrase_fd;
+	rc->app = app_new(&ao);
+	app_adopt_store(rc->app, rc->st);
+	store_set_actor("supervisor");
+	return ST_OK;
+}
+
+static void rc_close(struct review_cmd *rc)
+{
+	if (rc->app)
+		app_free(rc->app);	/* closes the adopted store */
+	memset(rc, 0, sizeof(*rc));
+}
+
+/* An interview by local number, full id, or an id prefix of 8+ chars. */
+static status_t find_interview(struct review_cmd *rc, const char *name,
+			       struct store_interview *out)
+{
+	struct store_interview_list l = STORE_INTERVIEW_LIST_INIT;
+	int64_t seq;
+	size_t i, hits = 0, at = 0;
+	status_t s;
+
+	if (parse_int64(name, &seq))
+		return store_interview_get_seq(rc->st, seq, out);
+	if (strlen(name) == 36)
+		return store_interview_get(rc->st, name, out);
+	if (strlen(name) < 8)
+		return st_error(ST_INVALID, "'%s': give a number or at least 8 characters of the id",
+				name);
+	if ((s = store_interviews_list(rc->st, 0, &l)) != ST_OK) {
+		store_interview_list_release(&l);
+		return s;
+	}
+	for (i = 0; i < l.n; i++)
+		if (!strncmp(l.v[i].id, name, strlen(name))) {
+			hits++;
+			at = i;
+		}
+	if (hits == 1)
+		s = store_interview_get(rc->st, l.v[at].id, out);
+	else
+		s = st_error(hits ? ST_INVALID : ST_NOTFOUND, "'%s': %s", name,
+			     hits ? "more than one interview matches" : "no such interview");
+	store_interview_list_release(&l);
+	return s;
+}
+
+static const char *urgency_name(enum app_urgency u)
+{
+	static const char *const names[] = { "high", "normal", "low" };
+	return names[u];
+}
+
+static void format_when(int64_t t, char out[20])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* ---- pull ---- */
+
+static int review_pull(struct cli *cli, int argc, char **argv)
+{
+	struct review_cmd rc;
+	struct sync_review_stats stats;
+	status_t s;
+
+	(void)argv;
+	if (argc != 1)
+		return cli_usage_error("usage: senda review pull");
+	if ((s = rc_open(&rc, cli)) != ST_OK)
+		return cli_fail(s);
+	memset(&stats, 0, sizeof(stats));
+	s = sync_review_pull(rc.st, opt_str(cli->config, "sync", "server"),
+			     (long)opt_num(cli->config, "sync", "timeout"), &stats);
+	if (s == ST_OK)
+		printf("review queue: %zu interviews, %zu amendments, %zu conflicts\n",
+		       stats.interviews, stats.amendments, stats.conflicts);
+	rc_close(&rc);
+	return s == ST_OK ? 0 : cli_fail(s);
+}
+
+/* ---- list ---- */
+
+static int review_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "status", required_argument, NULL, 's' },
+		{ "caseworker", required_argument, NULL, 'c' },
+		{ "form", required_argument, NULL, 'f' },
+		{ "flag", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct app_review_filter f = APP_REVIEW_FILTER_INIT;
+	struct app_review_queue q = APP_REVIEW_QUEUE_INIT;
+	struct review_cmd rc;
+	enum store_iv_status stv;
+	status_t s;
+	size_t i;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': f.all = true; break;
+		case 's':
+			if (!store_iv_status_parse(optarg, &stv))
+				return cli_usage_error("--status: unknown status '%s'", optarg);
+			f.status = (int)stv;
+			break;
+		case 'c': f.caseworker = optarg; break;
+		case 'f': f.form = optarg; break;
+		case 'g': f.flag = optarg; break;
+		default:
+			return cli_usage_error("usage: senda review list [--all] [--status S] "
+					       "[--caseworker DEVICE] [--form FORM] [--flag FLAG]");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("senda review list: unexpected '%s'", argv[optind]);
+	if ((s = rc_open(&rc, cli)) != ST_OK)
+		return cli_fail(s);
+	s = app_review_queue_load(rc.app, &q);
+	if (s == ST_OK) {
+		app_review_queue_apply(&q, &f);
+		printf("%-5s %-8s  %-11s %-7s %-10s %-8s  %s\n", "#", "ID", "STATUS", "URGENCY",
+		       "FORM", "BY", "RECEIVED");
+		for (i = 0; i < q.n_shown; i++) {
+			const struct app_review_item *it = &q.items[q.shown[i]];
+			char when[20];
+			format_when(it->received, when);
+			printf("%-5lld %.8s  %-11s %-7s %-10s %-8.8s  %s%s\n", (long long)it->iv.seq,
+			       it->iv.id, store_iv_status_name(it->iv.status),
+			       urgency_name(it->urgency), it->iv.form_id ? it->iv.form_id : "",
+			       *it->caseworker ? it->caseworker : "-", when,
+			       it->escalated ? "  escalated" : "");
+		}
+		printf("%zu shown of %zu\n", q.n_shown, q.n_items);
+	}
+	app_review_queue_release(&q);
+	rc_close(&rc);
+	return s == ST_OK ? 0 : cli_fail(s);
+}
+
+/* ---- show ---- */
+
+static int review_show(struct cli *cli, int argc, char **argv)
+{
+	struct review_cmd rc;
+	struct store_interview iv;
+	struct store_answer_list al = STORE_ANSWER_LIST_INIT;
+	struct store_comment_list cl = STORE_COMMENT_LIST_INIT;
+	struct store_decision_list dl = STORE_DECISION_LIST_INIT;
+	struct store_conflict_list xl = STORE_CONFLICT_LIST_INIT;
+	status_t s;
+	size_t i;
+
+	if (argc != 2)
+		return cli_usage_error("usage: senda review show N|ID");
+	if ((s = rc_open(&rc, cli)) != ST_OK)
+		return cli_fail(s);
+	s = find_interview(&rc, argv[1], &iv);
+	if (s == ST_OK)
+		s = store_answers_load(rc.st, iv.id, &al);
+	if (s == ST_OK)
+		s = app_review_comments(rc.app, iv.id, &cl);
+	if (s == ST_OK)
+		s = store_decisions_load(rc.st, iv.id, &dl);
+	if (s == ST_OK)
+		s = store_conflicts_load(rc.st, iv.id, true, &xl);
+	if (s == ST_OK) {
+		printf("interview %lld  %s  %s  %s\n", (long long)iv.seq, iv.id,
+		       iv.form_id ? iv.form_id : "", store_iv_status_name(iv.status));
+		if (iv.readonly_note)
+			printf("read-only: %s\n", iv.readonly_note);
+		for (i = 0; i < dl.n; i++)
+			printf("decision: %s by %.8s%s%s\n", dl.v[i].kind, dl.v[i].author,
+			       *dl.v[i].text ? ": " : "", dl.v[i].text);
+		if (app_review_comment_at(&cl, ""))
+			printf("comment: %s\n", app_review_comment_at(&cl, ""));
+		for (i = 0; i < al.n; i++) {
+			const char *c = app_review_comment_at(&cl, al.v[i].path);
+			if (str_ends_with(al.v[i].path, ":ack"))
+				continue;
+			printf("  %-28s %s%s%s\n", al.v[i].path, al.v[i].value,
+			       c ? "    <- " : "", c ? c : "");
+		}
+		/* A comment on a question with no answer still shows. */
+		for (i = 0; i < cl.n; i++) {
+			size_t k;
+			if (!*cl.v[i].path)
+				continue;
+			for (k = 0; k < al.n && strcmp(al.v[k].path, cl.v[i].path); k++)
+				;
+			if (k == al.n)
+				printf("  %-28s %s    <- %s\n", cl.v[i].path, "-", cl.v[i].text);
+		}
+		for (i = 0; i < xl.n; i++)
+			printf("conflict %.8s at %s: here '%s', theirs '%s'\n", xl.v[i].id,
+			       *xl.v[i].path ? xl.v[i].path : "(status)",
+			       xl.v[i].local_value ? xl.v[i].local_value : "-",
+			       xl.v[i].remote_value ? xl.v[i].remote_value : "-");
+		store_audit_add(rc.st, "interview.view", iv.id, "review show");
+		st_clear();
+	}
+	store_conflict_list_release(&xl);
+	store_decision_list_release(&dl);
+	store_comment_list_release(&cl);
+	store_answer_list_release(&al);
+	store_interview_release(&iv);
+	rc_close(&rc);
+	return s == ST_OK ? 0 : cli_fail(s);
+}
+
+/* ---- approve, return, escalate ---- */
+
+static int review_decide(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "comment", required_argument, NULL, 'c' },
+		{ "on", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *action = argv[0];
+	struct app_review_draft d = APP_REVIEW_DRAFT_INIT;
+	struct store_interview iv;
+	struct review_cmd rc;
+	status_t s = ST_OK;
+	int c;
+
+	optind = 1;
+	while (s == ST_OK && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		char *eq, *path;
+		switch (c) {
+		case 'c':
+			s = app_review_draft_comment(&d, optarg);
+			break;
+		case 'o':
+			eq = strchr(optarg, '=');
+			if (!eq || eq == optarg) {
+				app_review_draft_release(&d);
+				return cli_usage_error("--on: expected PATH=COMMENT, got '%s'", optarg);
+			}
+			path = xstrndup(optarg, (size_t)(eq - optarg));
+			s = app_review_draft_note(&d, path, eq + 1);
+			free(path);
+			break;
+		default:
+			app_review_draft_release(&d);
+			return cli_usage_error("usage: senda review %s N|ID [--comment TEXT] "
+					       "[--on PATH=TEXT]...", action);
+		}
+	}
+	if (s != ST_OK) {
+		app_review_draft_release(&d);
+		return cli_fail(s);
+	}
+	if (optind != argc - 1) {
+		app_review_draft_release(&d);
+		return cli_usage_error("usage: senda review %s N|ID [--comment TEXT] "
+				       "[--on PATH=TEXT]...", action);
+	}
+	if ((s = rc_open(&rc, cli)) != ST_OK) {
+		app_review_draft_release(&d);
+		return cli_fail(s);
+	}
+	s = find_interview(&rc, argv[optind], &iv);
+	if (s == ST_OK)
+		s = app_review_decide(rc.app, iv.id, action, &d);
+	if (s == ST_OK)
+		printf("interview %lld: %s; it goes with the next 'senda sync'\n",
+		       (long long)iv.seq, action);
+	store_interview_release(&iv);
+	app_review_draft_release(&d);
+	rc_close(&rc);
+	return s == ST_OK ? 0 : cli_fail(s);
+}
+
+/* ---- conflicts ---- */
+
+static int review_conflicts(struct cli *cli, int argc, char **argv)
+{
+	struct store_conflict_list xl = STORE_CONFLICT_LIST_INIT;
+	struct store_interview iv;
+	struct review_cmd rc;
+	status_t s;
+	size_t i;
+
+	if (argc > 2)
+		return cli_usage_error("usage: senda review conflicts [N|ID]");
+	if ((s = rc_open(&rc, cli)) != ST_OK)
+		return cli_fail(s);
+	store_interview_init(&iv);
+	if (argc == 2)
+		s = find_interview(&rc, argv[1], &iv);
+	if (s == ST_OK)
+		s = store_conflicts_load(rc.st, argc == 2 ? iv.id : NULL, true, &xl);
+	for (i = 0; s == ST_OK && i < xl.n; i++)
+		printf("%s  %.8s  %-24s here: %s  theirs: %s\n", xl.v[i].id, xl.v[i].interview_id,
+		       *xl.v[i].path ? xl.v[i].path : "(status)",
+		       xl.v[i].local_value ? xl.v[i].local_value : "-",
+		       xl.v[i].remote_value ? xl.v[i].remote_value : "-");
+	if (s == ST_OK)
+		printf("%zu open conflicts\n", xl.n);
+	store_conflict_list_release(&xl);
+	store_interview_release(&iv);
+	rc_close(&rc);
+	return s == ST_OK ? 0 : cli_fail(s);
+}
+
+static int review_resolve(struct cli *cli, int argc, char **argv)
+{
+	struct store_conflict_list xl = STORE_CONFLICT_LIST_INIT;
+	struct review_cmd rc;
+	const struct store_conflict *x = NULL;
+	bool local;
+	status_t s;
+	size_t i;
+
+	if (argc != 3 || (strcmp(argv[2], "local") && strcmp(argv[2], "remote")))
+		return cli_usage_error("usage: senda review resolve CONFLICT-ID local|remote");
+	local = !strcmp(argv[2], "local");
+	if ((s = rc_open(&rc, cli)) != ST_OK)
+		return cli_fail(s);
+	s = store_conflicts_load(rc.st, NULL, true, &xl);
+	for (i = 0; s == ST_OK && i < xl.n; i++)
+		if (strlen(argv[1]) >= 8 && !strncmp(xl.v[i].id, argv[1], strlen(argv[1])))
+			x = &xl.v[i];
+	if (s == ST_OK && !x)
+		s = st_error(ST_NOTFOUND, "no open conflict '%s'", argv[1]);
+	if (s == ST_OK)
+		s = store_conflict_resolve(rc.st, x->id, local ? x->local_value : x->remote_value,
+					   argv[2]);
+	if (s == ST_OK)
+		printf("conflict %.8s resolved: %s value kept\n", x->id,
+		       local ? "this device's" : "the other side's");
+	store_conflict_list_release(&xl);
+	rc_close(&rc);
+	return s == ST_OK ? 0 : cli_fail(s);
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+} review_subs[] = {
+	{ "pull", review_pull },
+	{ "list", review_list },
+	{ "show", review_show },
+	{ "approve", review_decide },
+	{ "return", review_decide },
+	{ "escalate", review_decide },
+	{ "conflicts", review_conflicts },
+	{ "resolve", review_resolve },
+};
+
+int cmd_review(struct cli *cli, int argc, char **argv)
+{
+	size_t i;
+
+	/* argv[0] is "review". */
+	for (i = 0; argc > 1 && i < ARRAY_SIZE(review_subs); i++)
+		if (!strcmp(argv[1], review_subs[i].name))
+			return review_subs[i].run(cli, argc - 1, argv + 1);
+	return cli_usage_error("usage: senda review pull|list|show|approve|return|escalate|"
+			       "conflicts|resolve ...; see 'senda help review'");
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The review round trip with a real senda-server and two stores (issue 8):
+# a caseworker completes an interview and syncs; the supervisor's queue
+# shows it; the supervisor returns it with an overall comment and one on a
+# question; the caseworker syncs and sees the comment beside that question;
+# fixes and resubmits (an amendment of the same interview, not a second
+# one); the supervisor approves; the caseworker sees it approved.  A
+# supervisor of another team never sees it; a caseworker cannot pull the
+# queue; decisions the state machine forbids are refused on the device.
+. "$TOP/tests/e2e/lib.sh"
+. "$TOP/tests/e2e/sync-lib.sh"
+
+FORM=$TOP/tests/forms/console/mini.ini
+srv_start
+client_new cw t1 caseworker
+client_new sup t1 supervisor
+client_new osup t2 supervisor
+
+printf '{"consent":true,"given_name":"Ana","age":34,"nationality":"honduras","fear":false}\n' \
+	>"$TMPDIR/a.json"
+expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/a.json" --save
+expect_exit 0 client cw sync
+expect_exit 0 client cw review show 1
+id=$(awk 'NR == 1 { print $3 }' <<<"$out")
+expect_eq "caseworker id" 36 "${#id}"
+expect_contains "submitted after sync" "mini  submitted" "$out"
+
+# The supervisor's queue (kept in its own store: the list works offline).
+expect_exit 0 client sup review pull
+expect_contains "pulled" "review queue: 1 interviews, 0 amendments" "$out"
+expect_exit 0 client sup review list
+expect_contains "queued" "submitted   normal  mini" "$out"
+expect_contains "one waiting" "1 shown of 1" "$out"
+expect_exit 0 client sup review show 1
+expect_contains "answers" "given_name                   Ana" "$out"
+sid=$(awk 'NR == 1 { print $3 }' <<<"$out")
+
+# Another team's supervisor never sees it; a caseworker has no queue.
+expect_exit 0 client osup review pull
+expect_contains "other team" "review queue: 0 interviews" "$out"
+expect_exit 77 client cw review pull
+expect_contains "caseworker refused" "403" "$err$out"
+
+# Return: a comment is required; one goes on the age question.
+expect_exit 11 client sup review return 1
+expect_contains "needs a comment" "a return needs a comment" "$err"
+expect_exit 0 client sup review return 1 --comment "Please check the age" --on "age=Is 34 right?"
+expect_exit 13 client sup review approve 1
+expect_contains "state machine" "the interview is returned; it cannot take 'approve'" "$err"
+expect_exit 0 client sup sync
+
+# The caseworker sees the return, the comment beside its question.
+expect_exit 0 client cw sync
+expect_exit 0 client cw review show 1
+expect_contains "returned" "mini  returned" "$out"
+expect_contains "overall comment" "comment: Please check the age" "$out"
+expect_contains "beside its question" "age                          34    <- Is 34 right?" "$out"
+
+# Fix and resubmit: an amendment of the same interview.
+echo "$SYNC_PASS" | "$TOOLS/review-fix" --dir "$TMPDIR/cw/data" --form "$FORM" "$id" age 43 ||
+	fail "review-fix"
+expect_exit 0 client cw review show 1
+expect_contains "resubmitted" "mini  resubmitted" "$out"
+expect_exit 0 client cw sync --verbose
+expect_contains "amendment delivered" "amendment" "$out"
+
+expect_exit 0 client sup review pull
+expect_contains "amendment pulled" "0 interviews, 1 amendments" "$out"
+expect_exit 0 client sup review list
+expect_contains "resubmitted, not a second interview" "1 shown of 1" "$out"
+expect_contains "resubmitted" "resubmitted normal  mini" "$out"
+expect_exit 0 client sup review show "$sid"
+expect_contains "fixed answer" "age                          43" "$out"
+expect_exit 0 client sup review approve 1
+expect_exit 0 client sup sync
+expect_exit 0 client sup review list
+expect_contains "queue empty" "0 shown of 1" "$out"
+
+expect_exit 0 client cw sync
+expect_exit 0 client cw review show 1
+expect_contains "approved" "mini  approved" "$out"
+expect_contains "decisions" "decision: approve by" "$out"
+
+# The ledger shows the round trip: interview, amendment, both delivered.
+expect_exit 0 client cw sync log
+expect_contains "ledger interview" " interview  delivered" "$out"
+expect_contains "ledger amendment" " amendment  delivered" "$out"
+# Both sides' audit trails are intact.
+expect_exit 0 client cw audit verify
+expect_exit 0 client sup audit verify
