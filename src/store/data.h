@@ -420,6 +420,13 @@ status_t store_outbox_retry(struct store *st, const char *id);
  */
 status_t store_outbox_recover(struct store *st, int64_t *n);
 
+/*
+ * Data minimisation: drop the payload (a copy of answers) of items
+ * delivered before `before`, keeping the ledger row (id, kind, hash,
+ * receipt, times).  The payload becomes "".  *n (may be NULL) gets how many.
+ */
+status_t store_outbox_prune(struct store *st, int64_t before, int64_t *n);
+
 /* ---------------------------------------------------------------------
  * Review: decisions and comments
  */

@@ -384,3 +384,30 @@ status_t store_outbox_recover(struct store *st, int64_t *n)
 		*n = changed;
 	return ret;
 }
+
+status_t store_outbox_prune(struct store *st, int64_t before, int64_t *n)
+{
+	struct data_tx tx;
+	sqlite3_stmt *s;
+	status_t ret;
+	int changed = 0;
+
+	if (n)
+		*n = 0;
+	if ((ret = data_tx_begin(st, &tx)))
+		return ret;
+	if ((ret = data_prepare(st, &s, "UPDATE outbox SET payload = '' WHERE state = 'delivered' "
+				"AND delivered < ? AND payload != ''")))
+		return data_tx_end(&tx, ret);
+	sqlite3_bind_int64(s, 1, before);
+	if (!(ret = data_run(st, s, "pruning the outbox"))) {
+		changed = sqlite3_changes(st->db);
+		if (changed)
+			ret = audit_append(st, "outbox.prune", "", "%d delivered payloads dropped",
+					   changed);
+	}
+	ret = data_tx_end(&tx, ret);
+	if (!ret && n)
+		*n = changed;
+	return ret;
+}

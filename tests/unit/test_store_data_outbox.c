@@ -206,6 +206,32 @@ static void test_interview_sync_state(void **state)
 	store_interview_release(&iv);
 }
 
+/* Delivered payloads can be dropped; the ledger row stays. */
+static void test_outbox_prune(void **state)
+{
+	struct store *st = *state;
+	struct store_outbox_item it = { 0 };
+	char a[37], b[37];
+	int64_t n;
+
+	assert_int_equal(store_outbox_add(st, "interview", "x", "{\"name\":\"Ana\"}", a), ST_OK);
+	assert_int_equal(store_outbox_add(st, "interview", "y", "{\"name\":\"Luis\"}", b), ST_OK);
+	assert_int_equal(store_outbox_mark_delivered(st, a, "r-1"), ST_OK);
+	assert_int_equal(store_outbox_prune(st, T0, &n), ST_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_outbox_prune(st, T0 + 1, &n), ST_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ob_get(st, a, &it), ST_OK);
+	assert_string_equal(it.payload, "");
+	assert_string_equal(it.receipt, "r-1");
+	assert_int_equal(strlen(it.hash), 64);
+	assert_int_equal(ob_get(st, b, &it), ST_OK);
+	assert_string_equal(it.payload, "{\"name\":\"Luis\"}");
+	assert_int_equal(store_outbox_prune(st, T0 + 1, &n), ST_OK);
+	assert_int_equal(n, 0);
+	store_outbox_item_release(&it);
+}
+
 static void test_state_names(void **state)
 {
 	enum store_outbox_state os;
@@ -324,6 +350,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_outbox_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interview_sync_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_prune, setup, teardown),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test_setup_teardown(test_audit_tamper_detail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_tamper_removed, setup, teardown),
