@@ -56,8 +56,16 @@ struct srv_backend {
 	void *impl;
 };
 
-/* The SQLite backend on the file path (":memory:" for tests). */
-status_t srv_backend_sqlite_open(const char *path, struct srv_backend *out);
+/*
+ * The SQLite backend: an encrypted store in dir unlocked with pass, or an
+ * in-memory one when dir is NULL (unit tests).  create makes a new store
+ * and returns its recovery key.
+ */
+status_t srv_backend_sqlite_open(const char *dir, const char *pass, size_t pass_len,
+				 struct srv_backend *out);
+status_t srv_backend_sqlite_create(const char *dir, const char *pass, size_t pass_len,
+				   uint32_t kdf_memory_kib, uint32_t kdf_iterations,
+				   char recovery[STORE_RECOVERY_KEY_LEN], struct srv_backend *out);
 /* Close and clear; safe on a closed backend. */
 void srv_backend_close(struct srv_backend *b);
 

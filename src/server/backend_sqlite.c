@@ -90,13 +90,30 @@ static const struct srv_backend_ops sqlite_ops = {
 	.batch_add = b_batch_add,
 };
 
-status_t srv_backend_sqlite_open(const char *path, struct srv_backend *out)
+status_t srv_backend_sqlite_open(const char *dir, const char *pass, size_t pass_len,
+				 struct srv_backend *out)
 {
 	struct server_db *db;
 	status_t st;
 
 	memset(out, 0, sizeof(*out));
-	st = strcmp(path, ":memory:") ? server_db_open(path, &db) : server_db_open_memory(&db);
+	st = dir ? server_db_unlock(dir, pass, pass_len, &db) : server_db_open_memory(&db);
+	if (st != ST_OK)
+		return st;
+	out->ops = &sqlite_ops;
+	out->impl = db;
+	return ST_OK;
+}
+
+status_t srv_backend_sqlite_create(const char *dir, const char *pass, size_t pass_len,
+				   uint32_t kdf_memory_kib, uint32_t kdf_iterations,
+				   char recovery[STORE_RECOVERY_KEY_LEN], struct srv_backend *out)
+{
+	struct server_db *db;
+	status_t st;
+
+	memset(out, 0, sizeof(*out));
+	st = server_db_create(dir, pass, pass_len, kdf_memory_kib, kdf_iterations, recovery, &db);
 	if (st != ST_OK)
 		return st;
 	out->ops = &sqlite_ops;

@@ -30,6 +30,9 @@ struct srv_config {
 	struct proto_limits limits;
 	char *log_file;			/* NULL: stderr */
 	char *log_level;
+	char *passphrase_file;		/* unlocks the store; NULL: <data_dir>/passphrase */
+	uint32_t kdf_memory;		/* Argon2id cost for init, KiB */
+	uint32_t kdf_iterations;
 };
 void srv_config_init(struct srv_config *c);
 void srv_config_release(struct srv_config *c);
@@ -42,8 +45,16 @@ struct srv {
 	char *pin;			/* "sha256//..." of the TLS key, or "" */
 };
 
-/* Open data_dir/server.db; s->cfg is taken over (moved). */
+/*
+ * Unlock the encrypted store in cfg->data_dir with the passphrase file;
+ * s->cfg is taken over (moved).  srv_create makes a new store instead
+ * (and the passphrase file when it does not exist yet), filling recovery.
+ */
 status_t srv_open(struct srv *s, struct srv_config *cfg);
+status_t srv_create(struct srv *s, struct srv_config *cfg,
+		    char recovery[STORE_RECOVERY_KEY_LEN]);
+/* The passphrase file to use for cfg (malloc'd). */
+char *srv_passphrase_path(const struct srv_config *cfg);
 /* The same on an in-memory database, for unit tests. */
 status_t srv_open_memory(struct srv *s);
 void srv_close(struct srv *s);

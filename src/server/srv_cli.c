@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "crypto/sign.h"
 #include "ini/options.h"
 #include "server/server.h"
 #include "util/diag.h"
@@ -44,6 +45,13 @@ static const struct opt_def srv_options[] = {
 	{ "limits", "max_items", OPT_INT, "500", 1, 100000, NULL, "most items in one batch" },
 	{ "limits", "max_item", OPT_INT, "262144", 256, 64L * MIB, NULL,
 	  "largest payload of one item, in bytes" },
+	{ "server", "passphrase_file", OPT_STRING, "", 0, 0, NULL,
+	  "file holding the passphrase that unlocks the data (default: DATA/passphrase, "
+	  "made by init; keep it elsewhere, e.g. a systemd credential)" },
+	{ "store", "kdf_memory", OPT_INT, "65536", 8, 4L * 1024 * 1024, NULL,
+	  "Argon2id memory cost in KiB for the store made by init" },
+	{ "store", "kdf_iterations", OPT_INT, "3", 1, 64, NULL,
+	  "Argon2id passes for the store made by init" },
 	{ "log", "level", OPT_ENUM, "info", 0, 0, "debug|info|warn|error|off",
 	  "least severe log level written" },
 	{ "log", "file", OPT_STRING, "", 0, 0, NULL, "log to this file instead of stderr" },
@@ -80,6 +88,7 @@ struct srv_args {
 	const char *log_level;
 	bool insecure_loopback;
 	const char *team, *role, *to;
+	const char *passphrase_file;
 };
 
 static status_t load_config(const struct srv_args *a, struct srv_config *cfg)
@@ -112,6 +121,11 @@ static status_t load_config(const struct srv_args *a, struct srv_config *cfg)
 	cfg->limits.max_items = (size_t)opt_num(&os, "limits", "max_items");
 	cfg->limits.max_item = (size_t)opt_num(&os, "limits", "max_item");
 	cfg->log_level = xstrdup(a->log_level ? a->log_level : opt_str(&os, "log", "level"));
+	if (a->passphrase_file || *opt_str(&os, "server", "passphrase_file"))
+		cfg->passphrase_file = xstrdup(a->passphrase_file ? a->passphrase_file
+					       : opt_str(&os, "server", "passphrase_file"));
+	cfg->kdf_memory = (uint32_t)opt_num(&os, "store", "kdf_memory");
+	cfg->kdf_iterations = (uint32_t)opt_num(&os, "store", "kdf_iterations");
 	if (*opt_str(&os, "log", "file"))
 		cfg->log_file = xstrdup(opt_str(&os, "log", "file"));
 out:
@@ -124,22 +138,18 @@ out:
 static status_t open_server(const struct srv_args *a, struct srv *s)
 {
 	struct srv_config cfg;
-	char *db;
 	status_t st = load_config(a, &cfg);
 
 	if (st != ST_OK) {
 		srv_config_release(&cfg);
 		return st;
 	}
-	db = path_join(cfg.data_dir, "server.db");
-	if (!path_exists(db)) {
+	if (!store_exists(cfg.data_dir)) {
 		st = st_error(ST_NOSTORE, "no server data in %s; run 'senda-server init --data %s'",
 			      cfg.data_dir, cfg.data_dir);
-		free(db);
 		srv_config_release(&cfg);
 		return st;
 	}
-	free(db);
 	st = srv_open(s, &cfg);
 	srv_config_release(&cfg);
 	return st;
@@ -160,7 +170,7 @@ static int c_init(struct srv_args *a, int argc, char **argv)
 {
 	struct srv_config cfg;
 	struct srv s;
-	char *db;
+	char recovery[STORE_RECOVERY_KEY_LEN];
 	status_t st;
 
 	(void)argv;
@@ -171,10 +181,8 @@ static int c_init(struct srv_args *a, int argc, char **argv)
 		srv_config_release(&cfg);
 		return fail(st);
 	}
-	db = path_join(cfg.data_dir, "server.db");
-	if (path_exists(db))
+	if (store_exists(cfg.data_dir))
 		st = st_error(ST_EXISTS, "%s already holds server data", cfg.data_dir);
-	free(db);
 	if (st == ST_OK)
 		st = path_mkdir_p(cfg.data_dir, 0700);
 	if (st == ST_OK && chmod(cfg.data_dir, 0700))
@@ -182,12 +190,19 @@ static int c_init(struct srv_args *a, int argc, char **argv)
 	if (st == ST_OK && !srv_tls_exists(cfg.data_dir))
 		st = srv_tls_create(cfg.data_dir);
 	if (st == ST_OK)
-		st = srv_open(&s, &cfg);
+		st = srv_create(&s, &cfg, recovery);
 	if (st != ST_OK) {
 		srv_config_release(&cfg);
 		return fail(st);
 	}
-	printf("initialised %s\npin: %s\n", s.cfg.data_dir, s.pin);
+	{
+		char *pp = srv_passphrase_path(&s.cfg);
+		printf("initialised %s\npin: %s\npassphrase file: %s\n"
+		       "recovery key (write it down, keep it offline): %s\n",
+		       s.cfg.data_dir, s.pin, pp, recovery);
+		free(pp);
+	}
+	crypto_sign_wipe(recovery, sizeof(recovery));
 	srv_close(&s);
 	return 0;
 }
@@ -370,6 +385,7 @@ int srv_main(int argc, char **argv)
 		{ "team", required_argument, NULL, 't' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "to", required_argument, NULL, 'T' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -409,6 +425,7 @@ int srv_main(int argc, char **argv)
 		case 't': a.team = optarg; break;
 		case 'r': a.role = optarg; break;
 		case 'T': a.to = optarg; break;
+		case 'P': a.passphrase_file = optarg; break;
 		case 'h': printf("usage: senda-server %s\n%s\n", cmd->usage, cmd->help); return 0;
 		case 'V': printf("senda-server %s\n", SENDA_VERSION); return 0;
 		default:

@@ -11,7 +11,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "crypto/sign.h"
 #include "server/server.h"
@@ -28,6 +31,8 @@ void srv_config_init(struct srv_config *c)
 	c->timeout = 30;
 	c->retention = 90 * 86400;
 	c->limits = lim;
+	c->kdf_memory = 65536;
+	c->kdf_iterations = 3;
 }
 
 void srv_config_release(struct srv_config *c)
@@ -37,6 +42,7 @@ void srv_config_release(struct srv_config *c)
 	free(c->port_file);
 	free(c->log_file);
 	free(c->log_level);
+	free(c->passphrase_file);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -48,17 +54,88 @@ static void srv_init_common(struct srv *s)
 		s->pin = xstrdup("");
 }
 
-status_t srv_open(struct srv *s, struct srv_config *cfg)
+char *srv_passphrase_path(const struct srv_config *cfg)
 {
-	char *path;
-	status_t st;
+	return cfg->passphrase_file ? xstrdup(cfg->passphrase_file)
+		: path_join(cfg->data_dir, "passphrase");
+}
+
+/*
+ * Read the passphrase: the whole file less a final newline.  A file others
+ * may read is refused, as ssh refuses a private key anyone can read.
+ */
+static status_t read_passphrase(const char *path, char **pass, size_t *len)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return st_error(ST_CONFIG, "cannot read the passphrase file %s", path);
+	if (sb.st_mode & 077)
+		return st_error(ST_CONFIG, "%s: passphrase file must not be readable by others "
+				"(chmod 600)", path);
+	*pass = file_read_all(path, len);
+	if (!*pass)
+		return st_error(ST_CONFIG, "cannot read the passphrase file %s", path);
+	while (*len && ((*pass)[*len - 1] == '\n' || (*pass)[*len - 1] == '\r'))
+		(*pass)[--*len] = '\0';
+	if (!*len) {
+		free(*pass);
+		return st_error(ST_CONFIG, "%s: the passphrase is empty", path);
+	}
+	return ST_OK;
+}
+
+static void wipe_free(char *p, size_t n)
+{
+	if (p) {
+		crypto_sign_wipe(p, n);
+		free(p);
+	}
+}
+
+/* A new random passphrase file (mode 0600): 32 random bytes in hex. */
+static status_t make_passphrase(const char *path)
+{
+	unsigned char rnd[32];
+	char hex[65];
+	int fd;
+	status_t st = ST_OK;
+
+	if (!util_random(rnd, sizeof(rnd)))
+		return st_error(ST_ERR, "no random numbers");
+	proto_hex_encode(rnd, sizeof(rnd), hex);
+	crypto_sign_wipe(rnd, sizeof(rnd));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, hex, 64) != 64 || write(fd, "\n", 1) != 1 || fsync(fd) != 0)
+		st = st_error(ST_IO, "cannot write the passphrase file %s", path);
+	if (fd >= 0)
+		close(fd);
+	crypto_sign_wipe(hex, sizeof(hex));
+	return st;
+}
+
+static status_t srv_start_common(struct srv *s, struct srv_config *cfg, bool create,
+				 char recovery[STORE_RECOVERY_KEY_LEN])
+{
+	char *ppath, *pass = NULL;
+	size_t plen = 0;
+	status_t st = ST_OK;
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
-	path = path_join(s->cfg.data_dir, "server.db");
-	st = srv_backend_sqlite_open(path, &s->be);
-	free(path);
+	ppath = srv_passphrase_path(&s->cfg);
+	if (create && !path_exists(ppath))
+		st = make_passphrase(ppath);
+	if (st == ST_OK)
+		st = read_passphrase(ppath, &pass, &plen);
+	free(ppath);
+	if (st == ST_OK && create)
+		st = srv_backend_sqlite_create(s->cfg.data_dir, pass, plen, s->cfg.kdf_memory,
+					       s->cfg.kdf_iterations, recovery, &s->be);
+	else if (st == ST_OK)
+		st = srv_backend_sqlite_open(s->cfg.data_dir, pass, plen, &s->be);
+	wipe_free(pass, plen);
 	/* Without TLS files (plain loopback tests) the pin is "". */
 	if (st == ST_OK && srv_tls_exists(s->cfg.data_dir))
 		st = srv_tls_pin(s->cfg.data_dir, &s->pin);
@@ -66,10 +143,21 @@ status_t srv_open(struct srv *s, struct srv_config *cfg)
 		srv_backend_close(&s->be);
 		srv_config_release(&s->cfg);
 		free(s->pin);
+		s->pin = NULL;
 		return st;
 	}
 	srv_init_common(s);
 	return ST_OK;
+}
+
+status_t srv_open(struct srv *s, struct srv_config *cfg)
+{
+	return srv_start_common(s, cfg, false, NULL);
+}
+
+status_t srv_create(struct srv *s, struct srv_config *cfg, char recovery[STORE_RECOVERY_KEY_LEN])
+{
+	return srv_start_common(s, cfg, true, recovery);
 }
 
 status_t srv_open_memory(struct srv *s)
@@ -79,7 +167,7 @@ status_t srv_open_memory(struct srv *s)
 	memset(s, 0, sizeof(*s));
 	srv_config_init(&s->cfg);
 	s->cfg.insecure_loopback = true;
-	st = srv_backend_sqlite_open(":memory:", &s->be);
+	st = srv_backend_sqlite_open(NULL, NULL, 0, &s->be);
 	if (st != ST_OK) {
 		srv_config_release(&s->cfg);
 		return st;

@@ -14,32 +14,33 @@
 #include <string.h>
 
 #include "store/server_db.h"
+#include "store/store_int.h"
 #include "util/util.h"
 
 static const char server_schema[] =
-	"CREATE TABLE IF NOT EXISTS devices(id TEXT PRIMARY KEY, team TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS srv_devices(id TEXT PRIMARY KEY, team TEXT NOT NULL,"
 	" role TEXT NOT NULL, public_key TEXT NOT NULL UNIQUE, label TEXT NOT NULL,"
 	" created INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE IF NOT EXISTS enroll_codes(hash TEXT PRIMARY KEY, team TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS srv_enroll_codes(hash TEXT PRIMARY KEY, team TEXT NOT NULL,"
 	" role TEXT NOT NULL, expires INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE IF NOT EXISTS nonces(device TEXT NOT NULL, nonce TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS srv_nonces(device TEXT NOT NULL, nonce TEXT NOT NULL,"
 	" at INTEGER NOT NULL, PRIMARY KEY(device, nonce)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS nonces_at ON nonces(at);"
-	"CREATE TABLE IF NOT EXISTS items(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"CREATE INDEX IF NOT EXISTS srv_nonces_at ON srv_nonces(at);"
+	"CREATE TABLE IF NOT EXISTS srv_items(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
 	" kind TEXT NOT NULL, interview TEXT NOT NULL, hash TEXT NOT NULL, payload TEXT NOT NULL,"
 	" device TEXT NOT NULL, team TEXT NOT NULL, at INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS conflicts(seq INTEGER PRIMARY KEY, id TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS srv_conflicts(seq INTEGER PRIMARY KEY, id TEXT NOT NULL,"
 	" kind TEXT NOT NULL, hash TEXT NOT NULL, payload TEXT NOT NULL, device TEXT NOT NULL,"
 	" at INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS interviews(id TEXT PRIMARY KEY, team TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS srv_interviews(id TEXT PRIMARY KEY, team TEXT NOT NULL,"
 	" owner TEXT NOT NULL, state TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS stream_heads(stream TEXT PRIMARY KEY, last INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS streams(stream TEXT NOT NULL, seq INTEGER NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS srv_stream_heads(stream TEXT PRIMARY KEY, last INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS srv_streams(stream TEXT NOT NULL, seq INTEGER NOT NULL,"
 	" id TEXT NOT NULL, interview TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL,"
 	" payload TEXT NOT NULL, device TEXT NOT NULL, hash TEXT NOT NULL,"
 	" PRIMARY KEY(stream, seq)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS streams_at ON streams(at);"
-	"CREATE TABLE IF NOT EXISTS batches(id INTEGER PRIMARY KEY, device TEXT NOT NULL,"
+	"CREATE INDEX IF NOT EXISTS srv_streams_at ON srv_streams(at);"
+	"CREATE TABLE IF NOT EXISTS srv_batches(id INTEGER PRIMARY KEY, device TEXT NOT NULL,"
 	" at INTEGER NOT NULL, n INTEGER NOT NULL);";
 
 /* Every statement, prepared once at open: index into db->stmt. */
@@ -47,27 +48,27 @@ static const char server_schema[] =
 	_(BEGIN, "BEGIN IMMEDIATE") \
 	_(COMMIT, "COMMIT") \
 	_(ROLLBACK, "ROLLBACK") \
-	_(DEV_ADD, "INSERT INTO devices(id,team,role,public_key,label,created) VALUES(?,?,?,?,?,?)") \
-	_(DEV_GET, "SELECT id,team,role,public_key,label,created,revoked FROM devices WHERE id=?") \
-	_(DEV_LIST, "SELECT id,team,role,public_key,label,created,revoked FROM devices ORDER BY created,id") \
-	_(DEV_REVOKE, "UPDATE devices SET revoked=? WHERE id=? AND revoked=0") \
-	_(CODE_ADD, "INSERT INTO enroll_codes(hash,team,role,expires) VALUES(?,?,?,?)") \
-	_(CODE_TAKE, "UPDATE enroll_codes SET used=1 WHERE hash=? AND used=0 AND expires>? RETURNING team,role") \
-	_(NONCE_ADD, "INSERT OR IGNORE INTO nonces(device,nonce,at) VALUES(?,?,?)") \
-	_(NONCE_PRUNE, "DELETE FROM nonces WHERE at<?") \
-	_(ITEM_GET, "SELECT seq,id,kind,interview,hash,device,team,at FROM items WHERE id=?") \
-	_(ITEM_ADD, "INSERT INTO items(id,kind,interview,hash,payload,device,team,at) VALUES(?,?,?,?,?,?,?,?)") \
-	_(CONFLICT_ADD, "INSERT INTO conflicts(id,kind,hash,payload,device,at) VALUES(?,?,?,?,?,?)") \
-	_(COUNT_ITEMS, "SELECT (SELECT count(*) FROM items),(SELECT count(*) FROM conflicts)") \
-	_(IV_GET, "SELECT id,team,owner,state FROM interviews WHERE id=?") \
-	_(IV_PUT, "INSERT OR REPLACE INTO interviews(id,team,owner,state) VALUES(?,?,?,?)") \
-	_(HEAD_GET, "SELECT last FROM stream_heads WHERE stream=?") \
-	_(HEAD_PUT, "INSERT OR REPLACE INTO stream_heads(stream,last) VALUES(?,?)") \
-	_(STREAM_ADD, "INSERT INTO streams(stream,seq,id,interview,kind,at,payload,device,hash) VALUES(?,?,?,?,?,?,?,?,?)") \
-	_(STREAM_MIN, "SELECT min(seq) FROM streams WHERE stream=?") \
-	_(STREAM_READ, "SELECT seq,id,interview,kind,at,payload,device,hash FROM streams WHERE stream=? AND seq>? ORDER BY seq LIMIT ?") \
-	_(STREAM_PRUNE, "DELETE FROM streams WHERE at<?") \
-	_(BATCH_ADD, "INSERT INTO batches(device,at,n) VALUES(?,?,?)")
+	_(DEV_ADD, "INSERT INTO srv_devices(id,team,role,public_key,label,created) VALUES(?,?,?,?,?,?)") \
+	_(DEV_GET, "SELECT id,team,role,public_key,label,created,revoked FROM srv_devices WHERE id=?") \
+	_(DEV_LIST, "SELECT id,team,role,public_key,label,created,revoked FROM srv_devices ORDER BY created,id") \
+	_(DEV_REVOKE, "UPDATE srv_devices SET revoked=? WHERE id=? AND revoked=0") \
+	_(CODE_ADD, "INSERT INTO srv_enroll_codes(hash,team,role,expires) VALUES(?,?,?,?)") \
+	_(CODE_TAKE, "UPDATE srv_enroll_codes SET used=1 WHERE hash=? AND used=0 AND expires>? RETURNING team,role") \
+	_(NONCE_ADD, "INSERT OR IGNORE INTO srv_nonces(device,nonce,at) VALUES(?,?,?)") \
+	_(NONCE_PRUNE, "DELETE FROM srv_nonces WHERE at<?") \
+	_(ITEM_GET, "SELECT seq,id,kind,interview,hash,device,team,at FROM srv_items WHERE id=?") \
+	_(ITEM_ADD, "INSERT INTO srv_items(id,kind,interview,hash,payload,device,team,at) VALUES(?,?,?,?,?,?,?,?)") \
+	_(CONFLICT_ADD, "INSERT INTO srv_conflicts(id,kind,hash,payload,device,at) VALUES(?,?,?,?,?,?)") \
+	_(COUNT_ITEMS, "SELECT (SELECT count(*) FROM srv_items),(SELECT count(*) FROM srv_conflicts)") \
+	_(IV_GET, "SELECT id,team,owner,state FROM srv_interviews WHERE id=?") \
+	_(IV_PUT, "INSERT OR REPLACE INTO srv_interviews(id,team,owner,state) VALUES(?,?,?,?)") \
+	_(HEAD_GET, "SELECT last FROM srv_stream_heads WHERE stream=?") \
+	_(HEAD_PUT, "INSERT OR REPLACE INTO srv_stream_heads(stream,last) VALUES(?,?)") \
+	_(STREAM_ADD, "INSERT INTO srv_streams(stream,seq,id,interview,kind,at,payload,device,hash) VALUES(?,?,?,?,?,?,?,?,?)") \
+	_(STREAM_MIN, "SELECT min(seq) FROM srv_streams WHERE stream=?") \
+	_(STREAM_READ, "SELECT seq,id,interview,kind,at,payload,device,hash FROM srv_streams WHERE stream=? AND seq>? ORDER BY seq LIMIT ?") \
+	_(STREAM_PRUNE, "DELETE FROM srv_streams WHERE at<?") \
+	_(BATCH_ADD, "INSERT INTO srv_batches(device,at,n) VALUES(?,?,?)")
 
 enum sdb_stmt_id {
 #define SDB_STMT_ENUM_(name, sql) SDB_##name,
@@ -83,7 +84,8 @@ static const char *const sdb_sql[] = {
 };
 
 struct server_db {
-	sqlite3 *db;
+	sqlite3 *db;			/* the store's connection */
+	struct store *store;		/* the encrypted store holding it */
 	sqlite3_stmt *stmt[SDB_STMT_COUNT];
 };
 
@@ -153,9 +155,16 @@ static status_t sdb_setup(struct server_db *db)
 {
 	char *msg = NULL;
 
-	sqlite3_busy_timeout(db->db, 10000);
-	if (sqlite3_exec(db->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			 "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", NULL, NULL, &msg) != SQLITE_OK ||
+	/*
+	 * The store has set up the connection (encrypted pages, rollback
+	 * journal, synchronous=FULL, busy timeout); add the server's tables.
+	 */
+	/*
+	 * A larger page cache: every page read from disk is decrypted and
+	 * authenticated, and item ids are random, so index pages are hit
+	 * everywhere.  64 MiB keeps a busy server's working set in memory.
+	 */
+	if (sqlite3_exec(db->db, "PRAGMA cache_size=-65536", NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(db->db, server_schema, NULL, NULL, &msg) != SQLITE_OK) {
 		status_t st = st_error(ST_ERR, "cannot set up the server database: %s",
 				       msg ? msg : "unknown error");
@@ -169,18 +178,14 @@ static status_t sdb_setup(struct server_db *db)
 	return ST_OK;
 }
 
-static status_t sdb_open_path(const char *path, struct server_db **out)
+/* Take over an open store: its connection gets the server's tables. */
+static status_t sdb_wrap(struct store *store, struct server_db **out)
 {
 	struct server_db *db = xcalloc(1, sizeof(*db));
 	status_t st;
 
-	*out = NULL;
-	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		st = st_error(ST_IO, "cannot open the server database %s", path);
-		server_db_close(db);
-		return st;
-	}
+	db->store = store;
+	db->db = store->db;
 	st = sdb_setup(db);
 	if (st != ST_OK) {
 		server_db_close(db);
@@ -190,14 +195,63 @@ static status_t sdb_open_path(const char *path, struct server_db **out)
 	return ST_OK;
 }
 
+status_t server_db_create(const char *dir, const char *pass, size_t pass_len,
+			  uint32_t kdf_memory_kib, uint32_t kdf_iterations,
+			  char recovery[STORE_RECOVERY_KEY_LEN], struct server_db **out)
+{
+	struct store_open_opts opts = { { kdf_memory_kib, kdf_iterations }, 0 };
+	struct store *store;
+	status_t st;
+
+	*out = NULL;
+	st = store_create(dir, pass, pass_len, &opts, recovery, &store);
+	return st == ST_OK ? sdb_wrap(store, out) : st;
+}
+
+status_t server_db_unlock(const char *dir, const char *pass, size_t pass_len,
+			  struct server_db **out)
+{
+	struct store *store;
+	status_t st;
+
+	*out = NULL;
+	st = store_open(dir, pass, pass_len, false, NULL, &store);
+	return st == ST_OK ? sdb_wrap(store, out) : st;
+}
+
 status_t server_db_open(const char *path, struct server_db **out)
 {
-	return sdb_open_path(path, out);
+	size_t n = strlen(path), tail = strlen("/server.db");
+	char *dir = n > tail && !strcmp(path + n - tail, "/server.db") ? xstrndup(path, n - tail)
+		: xstrdup(path);
+	char *ppath = path_join(dir, "passphrase");
+	size_t len = 0;
+	char *pass = file_read_all(ppath, &len);
+	status_t st;
+
+	*out = NULL;
+	if (!pass) {
+		st = st_error(ST_CONFIG, "cannot read the passphrase file %s", ppath);
+	} else {
+		while (len && (pass[len - 1] == '\n' || pass[len - 1] == '\r'))
+			pass[--len] = '\0';
+		st = server_db_unlock(dir, pass, len, out);
+		memset(pass, 0, len);
+		free(pass);
+	}
+	free(ppath);
+	free(dir);
+	return st;
 }
 
 status_t server_db_open_memory(struct server_db **out)
 {
-	return sdb_open_path(":memory:", out);
+	struct store *store;
+	status_t st;
+
+	*out = NULL;
+	st = store_open_memory(&store);
+	return st == ST_OK ? sdb_wrap(store, out) : st;
 }
 
 void server_db_close(struct server_db *db)
@@ -206,7 +260,7 @@ void server_db_close(struct server_db *db)
 		return;
 	for (int i = 0; i < SDB_STMT_COUNT; i++)
 		sqlite3_finalize(db->stmt[i]);
-	sqlite3_close(db->db);
+	store_close(db->store);
 	free(db);
 }
 

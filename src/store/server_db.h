@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/store.h"
 #include "util/status.h"
 
 struct server_db;
@@ -69,11 +70,24 @@ typedef status_t (*sdb_entry_fn)(void *ctx, const struct sdb_entry *e);
 typedef status_t (*sdb_device_fn)(void *ctx, const struct sdb_device *d);
 
 /*
- * Open (creating tables as needed) the database file at path.  Durable:
- * WAL with synchronous=FULL, so a commit that returned is on disk.
+ * The server's data lives in an encrypted store (store/store.h) in dir:
+ * every page AES-256-GCM, rollback journal, synchronous=FULL, so a commit
+ * that returned is on disk.  create makes a new store (ST_EXISTS when
+ * there is one) and fills recovery with its recovery key; open unlocks an
+ * existing one.  Both add the server's tables as needed.
+ */
+status_t server_db_create(const char *dir, const char *pass, size_t pass_len,
+			  uint32_t kdf_memory_kib, uint32_t kdf_iterations,
+			  char recovery[STORE_RECOVERY_KEY_LEN], struct server_db **out);
+status_t server_db_unlock(const char *dir, const char *pass, size_t pass_len,
+			  struct server_db **out);
+/*
+ * For tools and tests: open the data directory path (or "DIR/server.db",
+ * the name of the plain file before the store was encrypted) with the
+ * passphrase in DIR/passphrase, where `senda-server init` puts it.
  */
 status_t server_db_open(const char *path, struct server_db **out);
-/* An in-memory database for unit tests. */
+/* An in-memory database for unit tests (nothing touches the disk). */
 status_t server_db_open_memory(struct server_db **out);
 void server_db_close(struct server_db *db);
 

@@ -21,5 +21,5 @@ for _ in $(seq 1 "$clients"); do
 		sed -n 's/^code: //p'
 done >"$dir/codes"
 "$build/tools/srv-client" bench "http://127.0.0.1:$(cat "$dir/port")" --code-file "$dir/codes" \
-	--clients "$clients" --items "$items" --batch 100
+	--clients "$clients" --items "$items" --batch "${BENCH_BATCH:-100}"
 "$build/senda-server" status --data "$dir/srv" | sed 's/^/server holds /'

@@ -7,12 +7,16 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/srv-lib.sh"
 
-expect_exit 0 "$SENDA_SERVER" init --data "$SRV_DATA"
+expect_exit 0 "$SENDA_SERVER" init --config "$SRV_INI" --data "$SRV_DATA"
 expect_contains "init prints the pin" "pin: sha256//" "$out"
+expect_contains "init prints the recovery key" "recovery key" "$out"
+[ "$(stat -c %a "$SRV_DATA/passphrase")" = 600 ] || fail "passphrase file is not private"
+# the data is encrypted: no table name, no TLS pin in the clear
+grep -q 'srv_items' "$SRV_DATA/senda.db" && fail "server database is not encrypted"
 pin=$(sed -n 's/^pin: //p' <<<"$out")
 [ "$(stat -c %a "$SRV_DATA")" = 700 ] || fail "data dir is not private"
 [ "$(stat -c %a "$SRV_DATA/tls.key")" = 600 ] || fail "TLS key is not private"
-expect_exit 6 "$SENDA_SERVER" init --data "$SRV_DATA"
+expect_exit 6 "$SENDA_SERVER" init --config "$SRV_INI" --data "$SRV_DATA"
 expect_contains "init twice" "already holds server data" "$err"
 expect_exit 5 "$SENDA_SERVER" enroll --data "$TMPDIR/none" --team t1 --role caseworker
 expect_exit 2 "$SENDA_SERVER" enroll --data "$SRV_DATA" --team t1 --role boss
@@ -23,6 +27,14 @@ expect_exit 0 "$SENDA_SERVER" --help
 for c in init run enroll devices reassign status; do
 	expect_contains "help lists $c" "  $c " "$out"
 done
+
+# a passphrase file others can read is refused; a wrong passphrase too
+chmod 644 "$SRV_DATA/passphrase"
+expect_exit 2 "$SENDA_SERVER" status --data "$SRV_DATA"
+expect_contains "open passphrase file" "must not be readable by others" "$err"
+chmod 600 "$SRV_DATA/passphrase"
+printf 'wrong\n' >"$TMPDIR/wrong.pass"; chmod 600 "$TMPDIR/wrong.pass"
+expect_exit 3 "$SENDA_SERVER" status --data "$SRV_DATA" --passphrase-file "$TMPDIR/wrong.pass"
 
 # config errors: one line, FILE:LINE
 printf '[server]\nthreads = lots\n' >"$TMPDIR/bad.ini"
