@@ -39,10 +39,12 @@ enum {
 	V_REVIEW = 1 << 6,
 	V_RESULT = 1 << 7,
 	V_HELP = 1 << 8,
+	V_RQUEUE = 1 << 9,	/* supervisor's review queue (view_review_queue.c) */
+	V_RIV = 1 << 10,	/* one interview read-only, with comments */
 };
-#define V_LISTS (V_CASES | V_PICK | V_TREE | V_REPEAT | V_REVIEW | V_RESULT | V_HELP)
+#define V_LISTS (V_CASES | V_PICK | V_TREE | V_REPEAT | V_REVIEW | V_RESULT | V_HELP | V_RQUEUE | V_RIV)
 #define V_ALL 0xffff
-#define V_SUB (V_TREE | V_REPEAT | V_REVIEW | V_RESULT | V_HELP | V_PICK)
+#define V_SUB (V_TREE | V_REPEAT | V_REVIEW | V_RESULT | V_HELP | V_PICK | V_RQUEUE | V_RIV)
 
 /* _(ID, "config-name", "default keys", "help text", views); G("group") */
 #define UI_ACTION_LIST(_, G) \
@@ -63,7 +65,7 @@ enum {
 	G("Case list") \
 	_(NEW,           new_interview, "n",         "Start a new interview",                V_CASES) \
 	_(SEARCH,        search,        "/",         "Search by name, form or id",           V_CASES) \
-	_(FILTER,        filter,        "f",         "Filter by status (cycles)",            V_CASES) \
+	_(FILTER,        filter,        "f",         "Filter by status (cycles)",            V_CASES | V_RQUEUE) \
 	_(SORT,          sort,          "s",         "Sort order (cycles)",                  V_CASES) \
 	G("Interview") \
 	_(ACCEPT,        accept,        "Enter",     "Accept the answer and go on",          V_INTERVIEW) \
@@ -78,7 +80,14 @@ enum {
 	G("Members and review") \
 	_(ADD,           add,           "a Ins",     "Add a member",                         V_REPEAT) \
 	_(REMOVE,        remove,        "d Del",     "Remove the selected member",           V_REPEAT) \
-	_(FINISH,        finish,        "F10 F",     "Finish the interview",                 V_REVIEW)
+	_(FINISH,        finish,        "F10 F",     "Finish the interview",                 V_REVIEW) \
+	G("Supervisor review") \
+	_(REVIEW_QUEUE,  review_queue,  "R",         "Open the supervisor's review queue",   V_CASES) \
+	_(APPROVE,       approve,       "a",         "Approve the interview",                V_RQUEUE | V_RIV) \
+	_(RETURN_IV,     return_interview, "r",      "Return it with your comments",         V_RQUEUE | V_RIV) \
+	_(ESCALATE,      escalate,      "e",         "Escalate (urgent)",                    V_RQUEUE | V_RIV) \
+	_(COMMENT,       comment,       "c",         "Comment on the focused question",      V_RIV) \
+	_(NEXT_ITEM,     next_item,     "n",         "Next interview waiting in the queue",  V_RQUEUE | V_RIV)
 
 enum ui_action {
 	UI_ACT_NONE = 0,

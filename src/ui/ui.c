@@ -252,6 +252,11 @@ static void dispatch(struct ui *ui, int key)
 		ui_lock(ui);
 		return;
 	}
+	if (a == UI_ACT_REVIEW_QUEUE) {	/* from the case list (view_review_queue.c) */
+		ui_push(ui, &view_review_queue_ops, NULL);
+		ui->dirty = true;
+		return;
+	}
 	if (v->ops->action)
 		r = v->ops->action(ui, v, a);
 	if (r == UI_REDRAW)

@@ -110,6 +110,8 @@ extern const struct view_ops view_repeat_ops;
 extern const struct view_ops view_review_ops;
 extern const struct view_ops view_result_ops;
 extern const struct view_ops view_help_ops;
+extern const struct view_ops view_review_queue_ops;
+extern const struct view_ops view_review_iv_ops;
 
 /* Set up a console over app (not yet running). */
 void ui_init(struct ui *ui, struct app *app, const struct ui_options *opt);

@@ -1,0 +1,288 @@
+/*
+ * view_review_iv.c - one interview, read-only, for review: every answer
+ * with the comment on its question beside it (the supervisor's notes being
+ * written, or the comments of the latest return for the caseworker), the
+ * overall comment on top, open conflicts at the end.  `c` comments on the
+ * focused line (the top line is the overall comment), `a` approves, `r`
+ * returns with the comments, `e` escalates, `n` goes to the next waiting
+ * interview.  Nothing here edits an answer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/review.h"
+#include "ui/lineedit.h"
+#include "ui/ui.h"
+#include "ui/view_review_iv.h"
+#include "util/util.h"
+
+struct riv_line {
+	char *path;		/* NULL: the overall comment line */
+	char *value;
+	bool conflict;		/* an open conflict, value says both sides */
+};
+
+struct riv_view {
+	struct store_interview iv;
+	struct riv_line *lines;
+	size_t n, alloc;
+	struct store_comment_list comments;	/* the latest return's */
+	struct app_review_draft draft;		/* the decision being written */
+	bool *open_next;
+	int sel, top;
+	bool editing;
+	struct ui_line edit;
+};
+
+static void riv_lines_release(struct riv_view *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->lines[i].path);
+		free(r->lines[i].value);
+	}
+	free(r->lines);
+	r->lines = NULL;
+	r->n = r->alloc = 0;
+}
+
+static void riv_add(struct riv_view *r, const char *path, const char *value, bool conflict)
+{
+	ALLOC_GROW(r->lines, r->n + 1, r->alloc);
+	r->lines[r->n].path = path ? xstrdup(path) : NULL;
+	r->lines[r->n].value = xstrdup(value ? value : "");
+	r->lines[r->n].conflict = conflict;
+	r->n++;
+}
+
+static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
+{
+	struct store *st = ui->app->store;
+	struct store_answer_list al = STORE_ANSWER_LIST_INIT;
+	struct store_conflict_list xl = STORE_CONFLICT_LIST_INIT;
+	status_t ret;
+	size_t i;
+
+	if (!st)
+		return st_error(ST_STATE, "the store is locked");
+	riv_lines_release(r);
+	store_comment_list_release(&r->comments);
+	store_interview_release(&r->iv);
+	ret = store_interview_get(st, id, &r->iv);
+	if (ret == ST_OK)
+		ret = store_answers_load(st, id, &al);
+	if (ret == ST_OK)
+		ret = app_review_comments(ui->app, id, &r->comments);
+	if (ret == ST_OK)
+		ret = store_conflicts_load(st, id, true, &xl);
+	if (ret == ST_OK) {
+		riv_add(r, NULL, NULL, false);
+		for (i = 0; i < al.n; i++)
+			if (!str_ends_with(al.v[i].path, ":ack"))
+				riv_add(r, al.v[i].path, al.v[i].value, false);
+		for (i = 0; i < xl.n; i++) {
+			char *both = xasprintf("CONFLICT here: %s / theirs: %s",
+					       xl.v[i].local_value ? xl.v[i].local_value : "-",
+					       xl.v[i].remote_value ? xl.v[i].remote_value : "-");
+			riv_add(r, *xl.v[i].path ? xl.v[i].path : "(status)", both, true);
+			free(both);
+		}
+	}
+	store_conflict_list_release(&xl);
+	store_answer_list_release(&al);
+	return ret;
+}
+
+static void riv_close(struct ui *ui, struct view *v);
+
+static bool riv_open(struct ui *ui, struct view *v, void *arg)
+{
+	const struct view_review_iv_arg *a = arg;
+	struct riv_view *r = xcalloc(1, sizeof(*r));
+	static const struct app_review_draft blank = APP_REVIEW_DRAFT_INIT;
+	status_t st;
+
+	store_interview_init(&r->iv);
+	r->draft = blank;
+	r->open_next = a->open_next;
+	ui_line_init(&r->edit);
+	r->edit.max_bytes = 1000;
+	st = riv_load(ui, r, a->id);
+	v->priv = r;
+	if (st != ST_OK) {
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+		riv_close(ui, v);	/* ui_push does not close a view that failed to open */
+		v->priv = NULL;
+		return false;
+	}
+	/* Opening an interview to read it is an access worth recording. */
+	if (store_audit_add(ui->app->store, "interview.view", r->iv.id, "review") != ST_OK)
+		st_clear();
+	return true;
+}
+
+/* The comment shown beside a line: the note being written, else the return's. */
+static const char *riv_comment(const struct riv_view *r, const struct riv_line *l)
+{
+	const char *c;
+
+	if (!l->path)
+		return r->draft.comment ? r->draft.comment :
+		       app_review_comment_at(&r->comments, "");
+	c = app_review_draft_get(&r->draft, l->path);
+	return c ? c : app_review_comment_at(&r->comments, l->path);
+}
+
+static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
+{
+	struct riv_view *r = v->priv;
+	int rows = scr->rows - 5, i;
+	char title[96];
+
+	snprintf(title, sizeof(title), "Interview %lld  %s  %s%s", (long long)r->iv.seq,
+		 r->iv.form_id ? r->iv.form_id : "",
+		 ui_msg_status(store_iv_status_name(r->iv.status)),
+		 r->iv.readonly_note ? "  (read-only)" : "");
+	ui_draw_title(ui, scr, title);
+	ui_list_move(&r->sel, &r->top, (int)r->n, rows, UI_ACT_NONE);
+	for (i = 0; i < rows && r->top + i < (int)r->n; i++) {
+		const struct riv_line *l = &r->lines[r->top + i];
+		const char *c = riv_comment(r, l);
+		int row = i + 1, attr = r->top + i == r->sel ? UI_A_REVERSE : 0;
+		if (attr)
+			ui_fill(scr, row, 0, scr->cols, attr);
+		if (!l->path) {
+			ui_put(scr, row, 1, attr | UI_A_BOLD, 20, "Overall comment:");
+			ui_put(scr, row, 22, attr | UI_A_WARN, -1, c ? c : "-");
+			continue;
+		}
+		ui_put(scr, row, 1, attr, 24, l->path);
+		ui_put(scr, row, 26, attr | (l->conflict ? UI_A_ERROR : 0), c ? 24 : -1, l->value);
+		if (c) {
+			ui_put(scr, row, 51, attr | UI_A_WARN, 3, "<-");
+			ui_put(scr, row, 54, attr | UI_A_WARN, -1, c);
+		}
+	}
+	if (r->editing) {
+		int w = ui_put(scr, scr->rows - 3, 0, UI_A_BOLD, 20, "Comment: ");
+		ui_line_draw(&r->edit, scr, scr->rows - 3, w, scr->cols - w, 0, true);
+	} else if (r->iv.readonly_note) {
+		ui_put(scr, scr->rows - 3, 1, UI_A_WARN, -1, r->iv.readonly_note);
+	} else {
+		ui_put(scr, scr->rows - 3, 1, UI_A_DIM, -1,
+		       "c comment  a approve  r return  e escalate  n next  Esc back");
+	}
+}
+
+static void riv_status(struct ui *ui, struct view *v, char *buf, size_t n)
+{
+	struct riv_view *r = v->priv;
+
+	(void)ui;
+	snprintf(buf, n, "%zu notes  #%lld", r->draft.n + (r->draft.comment ? 1 : 0),
+		 (long long)r->iv.seq);
+}
+
+static enum ui_result riv_input(struct ui *ui, struct view *v, int key)
+{
+	struct riv_view *r = v->priv;
+	const struct riv_line *l;
+	status_t st;
+
+	if (!r->editing)
+		return UI_UNHANDLED;
+	if (key == UI_KEY_ESC) {
+		r->editing = false;
+		return UI_REDRAW;
+	}
+	if (key != UI_KEY_ENTER) {
+		ui_line_key(&r->edit, key);
+		return UI_REDRAW;
+	}
+	l = &r->lines[r->sel];
+	if (!l->path)
+		st = app_review_draft_comment(&r->draft, ui_line_text(&r->edit));
+	else
+		st = app_review_draft_note(&r->draft, l->path, ui_line_text(&r->edit));
+	if (st != ST_OK) {
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+		return UI_REDRAW;
+	}
+	r->editing = false;
+	return UI_REDRAW;
+}
+
+static enum ui_result riv_decide(struct ui *ui, struct riv_view *r, const char *action)
+{
+	status_t st = app_review_decide(ui->app, r->iv.id, action, &r->draft);
+	long long seq = (long long)r->iv.seq;
+
+	if (st != ST_OK) {
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+		return UI_REDRAW;
+	}
+	ui_pop(ui);	/* frees r */
+	ui_message(ui, UI_A_OK, "Interview %lld: %s (goes with the next sync).", seq, action);
+	return UI_REDRAW;
+}
+
+static enum ui_result riv_action(struct ui *ui, struct view *v, enum ui_action a)
+{
+	struct riv_view *r = v->priv;
+
+	switch (a) {
+	case UI_ACT_BACK:
+		ui_pop(ui);
+		return UI_REDRAW;
+	case UI_ACT_COMMENT:
+	case UI_ACT_SELECT:
+		if (!r->n || r->lines[r->sel].conflict)
+			return UI_HANDLED;
+		r->editing = true;
+		ui_line_set(&r->edit, riv_comment(r, &r->lines[r->sel]) ?
+			    riv_comment(r, &r->lines[r->sel]) : "");
+		return UI_REDRAW;
+	case UI_ACT_APPROVE:
+		return riv_decide(ui, r, "approve");
+	case UI_ACT_RETURN_IV:
+		return riv_decide(ui, r, "return");
+	case UI_ACT_ESCALATE:
+		return riv_decide(ui, r, "escalate");
+	case UI_ACT_NEXT_ITEM:
+		if (r->open_next)
+			*r->open_next = true;
+		ui_pop(ui);
+		return UI_REDRAW;
+	default:
+		ui_list_move(&r->sel, &r->top, (int)r->n, ui->scr.rows - 5, a);
+		return UI_REDRAW;
+	}
+}
+
+static void riv_close(struct ui *ui, struct view *v)
+{
+	struct riv_view *r = v->priv;
+
+	(void)ui;
+	if (!r)
+		return;
+	riv_lines_release(r);
+	store_comment_list_release(&r->comments);
+	store_interview_release(&r->iv);
+	app_review_draft_release(&r->draft);
+	ui_line_release(&r->edit);
+	free(r);
+}
+
+const struct view_ops view_review_iv_ops = {
+	.name = "review-interview",
+	.bit = V_RIV,
+	.open = riv_open,
+	.draw = riv_draw,
+	.input = riv_input,
+	.action = riv_action,
+	.status = riv_status,
+	.close = riv_close,
+};

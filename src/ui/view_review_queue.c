@@ -1,0 +1,223 @@
+/*
+ * view_review_queue.c - the supervisor's review queue: interviews waiting
+ * for a decision, most urgent first and then oldest first, with status
+ * filter (`f`), j/k movement, Enter to open one read-only, and approve,
+ * return, escalate and next straight from the list.  Works offline: the
+ * queue is the store's copy (app/review.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/review.h"
+#include "ui/ui.h"
+#include "ui/view_review_iv.h"
+#include "util/util.h"
+
+struct rqueue_view {
+	struct app_review_queue q;
+	struct app_review_filter f;
+	int sel, top;
+	bool open_next;		/* the interview view asked for the next one */
+	char cur_id[37];	/* keep the selection on the same interview */
+};
+
+static const char *const urgency_words[] = { "high", "normal", "low" };
+
+static void rqueue_load(struct ui *ui, struct rqueue_view *r)
+{
+	status_t st = app_review_queue_load(ui->app, &r->q);
+	size_t i;
+
+	if (st != ST_OK)
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+	app_review_queue_apply(&r->q, &r->f);
+	for (i = 0; r->cur_id[0] && i < r->q.n_shown; i++)
+		if (!strcmp(r->q.items[r->q.shown[i]].iv.id, r->cur_id))
+			r->sel = (int)i;
+	if (r->sel >= (int)r->q.n_shown)
+		r->sel = r->q.n_shown ? (int)r->q.n_shown - 1 : 0;
+}
+
+static bool rqueue_open(struct ui *ui, struct view *v, void *arg)
+{
+	struct rqueue_view *r = xcalloc(1, sizeof(*r));
+	static const struct app_review_filter any = APP_REVIEW_FILTER_INIT;
+
+	(void)arg;
+	r->f = any;
+	v->priv = r;
+	rqueue_load(ui, r);
+	return true;
+}
+
+static const struct app_review_item *rqueue_cur(struct rqueue_view *r)
+{
+	if (!r->q.n_shown)
+		return NULL;
+	return &r->q.items[r->q.shown[r->sel]];
+}
+
+static void rqueue_open_item(struct ui *ui, struct rqueue_view *r)
+{
+	const struct app_review_item *it = rqueue_cur(r);
+	struct view_review_iv_arg arg;
+
+	if (!it)
+		return;
+	memcpy(r->cur_id, it->iv.id, sizeof(r->cur_id));
+	arg.id = it->iv.id;
+	arg.open_next = &r->open_next;
+	ui_push(ui, &view_review_iv_ops, &arg);
+}
+
+static void rqueue_resume(struct ui *ui, struct view *v)
+{
+	struct rqueue_view *r = v->priv;
+
+	rqueue_load(ui, r);
+	if (r->open_next) {
+		r->open_next = false;
+		r->sel = (int)app_review_queue_next(&r->q, (size_t)r->sel);
+		if (r->q.n_shown && app_review_waiting(rqueue_cur(r)->iv.status))
+			rqueue_open_item(ui, r);
+	}
+}
+
+static void rqueue_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
+{
+	struct rqueue_view *r = v->priv;
+	int rows = scr->rows - 5, i;
+
+	ui_draw_title(ui, scr, "Review queue");
+	ui_put(scr, 1, 1, UI_A_BOLD, 4, "#");
+	ui_put(scr, 1, 6, UI_A_BOLD, 12, "Status");
+	ui_put(scr, 1, 18, UI_A_BOLD, 8, "Urgency");
+	ui_put(scr, 1, 27, UI_A_BOLD, 10, "Form");
+	ui_put(scr, 1, 38, UI_A_BOLD, 9, "By");
+	ui_put(scr, 1, 48, UI_A_BOLD, -1, "Flags");
+	if (r->q.n_shown == 0)
+		ui_put(scr, 3, 2, 0, -1, "Nothing waits for review.");
+	ui_list_move(&r->sel, &r->top, (int)r->q.n_shown, rows, UI_ACT_NONE);
+	for (i = 0; i < rows && r->top + i < (int)r->q.n_shown; i++) {
+		const struct app_review_item *it = &r->q.items[r->q.shown[r->top + i]];
+		int row = i + 2, attr = r->top + i == r->sel ? UI_A_REVERSE : 0;
+		struct strbuf fl = STRBUF_INIT;
+		size_t k;
+		if (attr)
+			ui_fill(scr, row, 0, scr->cols, attr);
+		ui_printf(scr, row, 1, attr, 4, "%lld", (long long)it->iv.seq);
+		ui_put(scr, row, 6, attr, 12, ui_msg_status(store_iv_status_name(it->iv.status)));
+		ui_put(scr, row, 18, attr | (it->urgency == APP_URG_HIGH ? UI_A_WARN : 0), 8,
+		       it->escalated ? "ESCAL" : urgency_words[it->urgency]);
+		ui_put(scr, row, 27, attr, 10, it->iv.form_id ? it->iv.form_id : "");
+		ui_put(scr, row, 38, attr, 8, *it->caseworker ? it->caseworker : "-");
+		for (k = 0; k < it->n_flags; k++)
+			strbuf_addf(&fl, "%s%s", k ? " " : "", it->flags[k]);
+		ui_put(scr, row, 48, attr, -1, fl.len ? fl.buf : "");
+		strbuf_release(&fl);
+	}
+	ui_printf(scr, scr->rows - 3, 1, UI_A_DIM, -1, "Filter: %s   Enter open  a approve  "
+		  "r return  e escalate  n next",
+		  r->f.status < 0 ? (r->f.all ? "all" : "waiting") :
+		  ui_msg_status(store_iv_status_name((enum store_iv_status)r->f.status)));
+}
+
+static void rqueue_status(struct ui *ui, struct view *v, char *buf, size_t n)
+{
+	struct rqueue_view *r = v->priv;
+
+	(void)ui;
+	snprintf(buf, n, "%zu/%zu", r->q.n_shown, r->q.n_items);
+}
+
+/* Filter cycle: waiting, each status, everything. */
+static void rqueue_next_filter(struct app_review_filter *f)
+{
+	if (f->all) {
+		f->all = false;
+		f->status = -1;
+	} else if (f->status + 1 >= STORE_IV_N_STATUS) {
+		f->status = -1;
+		f->all = true;
+	} else {
+		f->status++;
+	}
+}
+
+static enum ui_result rqueue_decide(struct ui *ui, struct rqueue_view *r, const char *action)
+{
+	const struct app_review_item *it = rqueue_cur(r);
+	status_t st;
+
+	if (!it)
+		return UI_HANDLED;
+	if (!strcmp(action, "return")) {
+		/* A return needs comments: write them in the interview view. */
+		rqueue_open_item(ui, r);
+		ui_message(ui, UI_A_WARN, "Comment with c on a question, then r to return.");
+		return UI_REDRAW;
+	}
+	st = app_review_decide(ui->app, it->iv.id, action, NULL);
+	if (st != ST_OK)
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+	else
+		ui_message(ui, UI_A_OK, "Interview %lld: %s (goes with the next sync).",
+			   (long long)it->iv.seq, action);
+	rqueue_load(ui, r);
+	return UI_REDRAW;
+}
+
+static enum ui_result rqueue_action(struct ui *ui, struct view *v, enum ui_action a)
+{
+	struct rqueue_view *r = v->priv;
+
+	switch (a) {
+	case UI_ACT_BACK:
+		ui_pop(ui);
+		return UI_REDRAW;
+	case UI_ACT_SELECT:
+		rqueue_open_item(ui, r);
+		return UI_REDRAW;
+	case UI_ACT_FILTER:
+		rqueue_next_filter(&r->f);
+		r->sel = 0;
+		r->cur_id[0] = 0;
+		rqueue_load(ui, r);
+		return UI_REDRAW;
+	case UI_ACT_NEXT_ITEM:
+		r->sel = (int)app_review_queue_next(&r->q, (size_t)r->sel);
+		return UI_REDRAW;
+	case UI_ACT_APPROVE:
+		return rqueue_decide(ui, r, "approve");
+	case UI_ACT_ESCALATE:
+		return rqueue_decide(ui, r, "escalate");
+	case UI_ACT_RETURN_IV:
+		return rqueue_decide(ui, r, "return");
+	default:
+		ui_list_move(&r->sel, &r->top, (int)r->q.n_shown, ui->scr.rows - 5, a);
+		if (rqueue_cur(r))
+			memcpy(r->cur_id, rqueue_cur(r)->iv.id, sizeof(r->cur_id));
+		return UI_REDRAW;
+	}
+}
+
+static void rqueue_close(struct ui *ui, struct view *v)
+{
+	struct rqueue_view *r = v->priv;
+
+	(void)ui;
+	app_review_queue_release(&r->q);
+	free(r);
+}
+
+const struct view_ops view_review_queue_ops = {
+	.name = "review-queue",
+	.bit = V_RQUEUE,
+	.open = rqueue_open,
+	.draw = rqueue_draw,
+	.action = rqueue_action,
+	.resume = rqueue_resume,
+	.status = rqueue_status,
+	.close = rqueue_close,
+};
