@@ -65,6 +65,39 @@ status_t data_answer_write(struct store *st, const char *iv, const char *path,
 	return data_run(st, s, "saving the answer");
 }
 
+/*
+ * Write a whole answer set with one prepared statement: importing a
+ * supervisor's queue writes thousands of answers, and preparing the same
+ * upsert for each would cost more than the writes themselves.
+ */
+status_t data_answers_write(struct store *st, const char *iv,
+			    const struct store_answer_list *set, int64_t now)
+{
+	sqlite3_stmt *s;
+	status_t ret;
+	size_t i;
+	int rc;
+
+	if (!set || !set->n)
+		return ST_OK;
+	if ((ret = data_prepare(st, &s, "INSERT INTO answers (interview_id, path, value, changed) "
+				"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (interview_id, path) "
+				"DO UPDATE SET value = excluded.value, changed = excluded.changed")))
+		return ret;
+	data_bind_text(s, 1, iv);
+	for (i = 0; !ret && i < set->n; i++) {
+		data_bind_text(s, 2, set->v[i].path);
+		data_bind_text(s, 3, set->v[i].value ? set->v[i].value : "");
+		sqlite3_bind_int64(s, 4, set->v[i].changed ? set->v[i].changed : now);
+		rc = sqlite3_step(s);
+		if (rc != SQLITE_DONE)
+			ret = data_err(st, rc, "saving answers");
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return ret;
+}
+
 /* Touch the interview: updated time, resume position, amendment count. */
 static status_t answer_touch(struct store *st, const char *iv, const char *resume_at,
 			     bool amend, int64_t now)
@@ -161,9 +194,8 @@ status_t store_answers_replace(struct store *st, const char *interview_id,
 	data_bind_text(s, 1, interview_id);
 	data_bind_text(s, 2, prefix);
 	ret = data_run(st, s, "replacing answers");
-	for (i = 0; !ret && set && i < set->n; i++)
-		ret = data_answer_write(st, interview_id, set->v[i].path, set->v[i].value,
-				   set->v[i].changed ? set->v[i].changed : now);
+	if (!ret)
+		ret = data_answers_write(st, interview_id, set, now);
 	if (!ret)
 		ret = answer_touch(st, interview_id, NULL, status != STORE_IV_DRAFT, now);
 	if (!ret)

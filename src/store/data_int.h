@@ -73,6 +73,10 @@ status_t data_answer_check_path(const char *path);
 status_t data_answer_write(struct store *st, const char *interview_id,
 			   const char *path, const char *value, int64_t changed);
 
+/* Upsert every answer of set ("" for a NULL value) with one statement. */
+status_t data_answers_write(struct store *st, const char *interview_id,
+			    const struct store_answer_list *set, int64_t now);
+
 /*
  * Append an audit entry inside the current transaction: the caller has
  * begun one with data_tx_begin().  detail is a printf format; never pass

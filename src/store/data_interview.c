@@ -437,9 +437,8 @@ status_t store_interview_import(struct store *st, struct store_interview *iv,
 		return data_tx_end(&tx, ret);
 	data_bind_text(s, 1, iv->id);
 	ret = data_run(st, s, "importing the interview");
-	for (i = 0; !ret && answers && i < answers->n; i++)
-		ret = data_answer_write(st, iv->id, answers->v[i].path, answers->v[i].value,
-					answers->v[i].changed ? answers->v[i].changed : now);
+	if (!ret)
+		ret = data_answers_write(st, iv->id, answers, now);
 	if (!ret && (ret = data_prepare(st, &s, "SELECT seq, created FROM interviews WHERE id = ?")) == ST_OK) {
 		data_bind_text(s, 1, iv->id);
 		if (sqlite3_step(s) == SQLITE_ROW) {
