@@ -184,6 +184,39 @@ const char *form_text(const struct form *f, const struct form_text *t, size_t la
 
 /* ---- texts ----------------------------------------------------------- */
 
+/* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned c = *p, n, cp;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return false;
+		for (unsigned i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
 /* A text key being collected for one object: name, where, which languages. */
 struct text_slot {
 	const char *name;
@@ -228,6 +261,8 @@ static bool text_key(struct loader *L, struct text_slot *slots, size_t n_slots,
 			slots[i].t->by_lang = xcalloc(f->n_languages, sizeof(char *));
 		if (!*e->value)
 			lwarn(L, e->line, "'%s' is empty", e->key);
+		if (!utf8_valid(e->value))
+			lerr(L, e->line, "'%s' is not valid UTF-8", e->key);
 		free(slots[i].t->by_lang[lang]);
 		slots[i].t->by_lang[lang] = xstrdup(e->value);
 		if (!slots[i].line)
@@ -376,6 +411,8 @@ static void load_form_section(struct loader *L, const struct ini_section *s)
 				f->id = xstrdup(e->value);
 			}
 		} else if (!strcmp(e->key, "version")) {
+			if (!utf8_valid(e->value))
+				lerr(L, e->line, "version is not valid UTF-8");
 			free(f->version);
 			f->version = xstrdup(e->value);
 		} else {
@@ -692,8 +729,8 @@ static void load_rule(struct loader *L, const struct ini_section *s, size_t sec_
 				r->service = xstrdup(e->value);
 			}
 		} else if (!strcmp(e->key, "partner")) {
-			if (!*e->value)
-				lerr(L, e->line, "partner is empty");
+			if (!*e->value || !utf8_valid(e->value))
+				lerr(L, e->line, "partner is empty or not valid UTF-8");
 			else {
 				free(r->partner);
 				r->partner = xstrdup(e->value);
