@@ -230,6 +230,13 @@ bool app_session_goto(struct app_session *s, const char *path)
 
 /* ---- saving ----------------------------------------------------------- */
 
+static char *current_path(struct app_session *s)
+{
+	const struct app_item *it = app_session_current(s);
+	return it ? app_item_path(s, it) : NULL;
+}
+
+
 static void progress_counts(struct app_session *s, int *done, int *total)
 {
 	struct form_progress p;
@@ -258,12 +265,6 @@ static status_t save_path(struct app_session *s, const char *path, const char *v
 	return st;
 }
 
-static char *current_path(struct app_session *s)
-{
-	const struct app_item *it = app_session_current(s);
-	return it ? app_item_path(s, it) : NULL;
-}
-
 status_t app_session_save_position(struct app_session *s)
 {
 	char *pos = current_path(s);
@@ -279,6 +280,24 @@ status_t app_session_save_position(struct app_session *s)
 	free(s->iv.position);
 	s->iv.position = pos;
 	return st;
+}
+
+/*
+ * Where to resume after answering r: the next item when the answer is
+ * complete (the console moves on), else r itself (it stays to show the
+ * error or the warning to acknowledge).
+ */
+static char *resume_path(struct app_session *s, struct form_ref r)
+{
+	const struct app_item *it = app_session_current(s);
+	enum form_error e = form_state_error(s->fs, r);
+	bool stay = e == FORM_ERR_CONSTRAINT || e == FORM_ERR_CHOICE ||
+		    (form_state_warning(s->fs, r) && !form_state_warning_acked(s->fs, r));
+
+	if (!stay && it && it->kind == APP_ITEM_QUESTION && it->ref.q == r.q &&
+	    it->ref.inst == r.inst && s->cur + 1 < s->n_items)
+		return app_item_path(s, &s->items[s->cur + 1]);
+	return current_path(s);
 }
 
 /*
@@ -335,7 +354,7 @@ static status_t commit_answer(struct app_session *s, struct form_ref r)
 	int done, total;
 
 	app_session_refresh(s);
-	pos = current_path(s);
+	pos = resume_path(s, r);
 	if (!db) {
 		st = st_error(ST_STATE, "the store is locked");
 	} else {
