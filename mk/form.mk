@@ -42,7 +42,7 @@ fuzz-form: $(FUZZ_DIR)/fuzz_form $(FUZZ_DIR)/fuzz_expr
 	@i=0; grep -hE '^(relevant|constraint|warning|calculation|choice_filter|when|urgency) *= *"' \
 		forms/*.ini tests/forms/bad/*.ini | sed -e 's/^[^"]*"//' -e 's/"$$//' | \
 	while IFS= read -r line; do i=$$((i + 1)); printf '%s' "$$line" > $(FUZZ_DIR)/corpus-expr/seed-$$i; done
-	nice -n 19 $(FUZZ_DIR)/fuzz_form -max_total_time=$(FUZZ_TIME) -max_len=16384 -timeout=10 \
+	nice -n 19 $(FUZZ_DIR)/fuzz_form -max_total_time=$(FUZZ_TIME) -max_len=16384 -timeout=60 \
 		-artifact_prefix=$(FUZZ_DIR)/ -print_final_stats=1 $(FUZZ_DIR)/corpus-form
-	nice -n 19 $(FUZZ_DIR)/fuzz_expr -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
+	nice -n 19 $(FUZZ_DIR)/fuzz_expr -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=60 \
 		-artifact_prefix=$(FUZZ_DIR)/ -print_final_stats=1 $(FUZZ_DIR)/corpus-expr
