@@ -1,8 +1,9 @@
 /*
  * data.h - the data API of a senda store: the only way other modules read
- * and write interviews, answers, referrals, the outbox, review decisions and
- * comments, sync state and the audit trail.  Open the store first
- * (store/store.h); every function here takes that struct store.
+ * and write interviews, answers, referrals, the outbox, review decisions,
+ * comments and conflicts, sync state and the audit trail.  Open the store
+ * first (store/store.h); every function here takes that struct store.
+ * docs/data.md describes the tables, migrations and state machines.
  *
  * Conventions (as in git's strbuf.h, the invariants first):
  *
@@ -24,9 +25,9 @@
  *    X_list_release().  A *_get() function first clears its out struct
  *    without freeing what it held (it may be uninitialised; release it
  *    yourself before reusing it), so releasing it afterwards is always
- *    safe, whether the get succeeded or not.  Loaders
- *    append to a list, which must be initialised (X_LIST_INIT); release it
- *    before reuse if you want only the new rows.
+ *    safe, whether the get succeeded or not.  Loaders append to a list,
+ *    which must be initialised (X_LIST_INIT); release it before reuse if
+ *    you want only the new rows.
  *
  *  - Ids are canonical UUID strings (36 characters + NUL).  Times are
  *    seconds since the epoch from util_now() (tests pin SENDA_NOW).
@@ -205,7 +206,8 @@ status_t store_interview_set_readonly(struct store *st, const char *id,
 
 /*
  * Delete an interview and everything about it (answers, referrals,
- * decisions, comments, undelivered outbox items): the respondent asked for
+ * decisions, comments, conflicts, and its outbox items, delivered ones too:
+ * their payloads are copies of the answers): the respondent asked for
  * deletion.  The audit trail keeps only the id.  secure_delete overwrites
  * the freed pages.
  */
@@ -271,6 +273,10 @@ status_t store_answers_load(struct store *st, const char *interview_id,
  *   pending -> sent -> accepted -> closed
  *                  \-> declined -> closed
  *   pending, sent, accepted -> revoked (consent withdrawn)
+ *
+ * Forward moves may skip a step (pending -> accepted when the server's feed
+ * is ahead; sent -> closed); nothing moves back.  Without consent a
+ * referral can only stay pending or be revoked (ST_DENIED otherwise).
  */
 #define STORE_REF_STATE_LIST(_) \
 	_(PENDING,  "pending") \
@@ -318,7 +324,8 @@ status_t store_referral_get(struct store *st, const char *id,
 /* Append an interview's referrals to *out, oldest first. */
 status_t store_referrals_load(struct store *st, const char *interview_id,
 			      struct store_referral_list *out);
-/* Move a referral along its state machine (ST_STATE if not allowed). */
+/* Move a referral along its state machine (ST_STATE if not allowed,
+ * ST_DENIED for a referral without consent). */
 status_t store_referral_set_state(struct store *st, const char *id,
 				  enum store_ref_state to);
 /* Delete an interview's pending referrals (before re-running the rules). */

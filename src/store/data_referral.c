@@ -14,10 +14,14 @@ static const char *const ref_state_names[] = {
 #undef STORE_REF_NAME_
 };
 
-/* Row = from, column = to: pending sent accepted declined closed revoked. */
+/*
+ * Row = from, column = to: pending sent accepted declined closed revoked.
+ * Forward moves may skip a step (the server's feed may say "accepted" for
+ * a referral this device still has pending); nothing moves back.
+ */
 static const bool ref_transitions[STORE_REF_N_STATES][STORE_REF_N_STATES] = {
-	[STORE_REF_PENDING]  = { 0, 1, 0, 0, 0, 1 },
-	[STORE_REF_SENT]     = { 0, 0, 1, 1, 0, 1 },
+	[STORE_REF_PENDING]  = { 0, 1, 1, 1, 0, 1 },
+	[STORE_REF_SENT]     = { 0, 0, 1, 1, 1, 1 },
 	[STORE_REF_ACCEPTED] = { 0, 0, 0, 0, 1, 1 },
 	[STORE_REF_DECLINED] = { 0, 0, 0, 0, 1, 0 },
 	[STORE_REF_CLOSED]   = { 0, 0, 0, 0, 0, 0 },
@@ -214,7 +218,7 @@ status_t store_referral_set_state(struct store *st, const char *id,
 		ret = data_err(st, rc, "reading the referral");
 	else if (!store_ref_state_parse((const char *)sqlite3_column_text(s, 0), &from))
 		ret = st_error(ST_DAMAGED, "referral %s has an unknown state", id);
-	else if (to == STORE_REF_SENT && !sqlite3_column_int(s, 1))
+	else if (to != STORE_REF_REVOKED && to != STORE_REF_PENDING && !sqlite3_column_int(s, 1))
 		ret = st_error(ST_DENIED, "referral %s: no consent to share", id);
 	sqlite3_finalize(s);
 	if (ret || from == to)

@@ -394,12 +394,16 @@ static void test_referrals(void **state)
 	assert_false(l.v[1].consent_ok);
 
 	/* Lifecycle, and no consent means it can never be sent. */
-	assert_int_equal(store_referral_set_state(st, l.v[0].id, STORE_REF_ACCEPTED), ST_STATE);
 	assert_int_equal(store_referral_set_state(st, l.v[0].id, STORE_REF_SENT), ST_OK);
+	assert_int_equal(store_referral_set_state(st, l.v[0].id, STORE_REF_PENDING), ST_STATE);
 	assert_int_equal(store_referral_set_state(st, l.v[0].id, STORE_REF_ACCEPTED), ST_OK);
 	assert_int_equal(store_referral_set_state(st, l.v[0].id, STORE_REF_CLOSED), ST_OK);
 	assert_int_equal(store_referral_set_state(st, l.v[0].id, STORE_REF_REVOKED), ST_STATE);
 	assert_int_equal(store_referral_set_state(st, refused, STORE_REF_SENT), ST_DENIED);
+	assert_int_equal(store_referral_set_state(st, refused, STORE_REF_ACCEPTED), ST_DENIED);
+	assert_true(store_ref_transition_ok(STORE_REF_PENDING, STORE_REF_ACCEPTED));
+	assert_false(store_ref_transition_ok(STORE_REF_ACCEPTED, STORE_REF_SENT));
+	assert_false(store_ref_transition_ok(STORE_REF_DECLINED, STORE_REF_ACCEPTED));
 	assert_int_equal(ref_get(st, l.v[0].id, &got), ST_OK);
 	assert_int_equal(got.state, STORE_REF_CLOSED);
 
