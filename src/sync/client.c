@@ -161,10 +161,11 @@ static void describe_skew(int64_t server_time, char *out, size_t n)
 	int64_t d = util_now() - server_time;
 	int64_t a = d < 0 ? -d : d;
 	const char *dir = d > 0 ? "fast" : "slow";
-	if (a >= 3600)
-		snprintf(out, n, "%lld hours %s", (long long)(a / 3600), dir);
-	else if (a >= 60)
-		snprintf(out, n, "%lld minutes %s", (long long)(a / 60), dir);
+	/* Rounded: the answer took a moment to come back. */
+	if (a >= 5400)
+		snprintf(out, n, "%lld hours %s", (long long)((a + 1800) / 3600), dir);
+	else if (a >= 90)
+		snprintf(out, n, "%lld minutes %s", (long long)((a + 30) / 60), dir);
 	else
 		snprintf(out, n, "%lld seconds %s", (long long)a, dir);
 }

@@ -45,8 +45,9 @@ struct push {
 	int transport_fails;	/* in a row */
 	/*
 	 * The pass asks for items due at its start: an item failed on the
-	 * link gets next_try = started and goes again in this pass; one the
-	 * server failed on gets a later time and waits for the next pass.
+	 * link is due again at once (SYNC_AGAIN_NOW) and goes again in this
+	 * pass; one the server did not answer for gets a later time and
+	 * waits for the next pass.
 	 */
 	int64_t started;
 	/* Items the server failed on while alone, this pass: id -> count. */
@@ -67,6 +68,12 @@ static int push_break(struct push *p, const char *id)
 }
 
 #define SYNC_LATER 60	/* seconds before a server-failed item goes again */
+/*
+ * "Due now", whatever the clock says: not util_now(), which may be wrong
+ * (the clock-skew answer is exactly that case) and would strand the item
+ * until the wrong time comes round once the clock is fixed.
+ */
+#define SYNC_AGAIN_NOW 0
 
 static void emit(struct push *p, const struct store_outbox_item *it, enum sync_event ev,
 		 const char *detail)
@@ -255,7 +262,7 @@ static status_t send_items(struct push *p, struct store_outbox_item **v, size_t 
 		 * that is not the pinned one): either way nothing is known.
 		 */
 		char *why = xstrdup(st_detail(s));
-		items_failed(p, v, n, why, p->started);
+		items_failed(p, v, n, why, SYNC_AGAIN_NOW);
 		s = st_error(s, "%s", why);
 		free(why);
 		goto out;
@@ -270,7 +277,7 @@ static status_t send_items(struct push *p, struct store_outbox_item **v, size_t 
 			s = apply_reply(p, v, n, &r);
 		} else {
 			/* A garbled 200 (the proxy cut it): same as no answer. */
-			items_failed(p, v, n, st_detail(s), p->started);
+			items_failed(p, v, n, st_detail(s), SYNC_AGAIN_NOW);
 			s = ST_UNREACHABLE;
 		}
 		proto_batch_reply_release(&r);
@@ -297,7 +304,7 @@ static status_t send_items(struct push *p, struct store_outbox_item **v, size_t 
 			if (s != ST_UNREACHABLE)
 				s = send_items(p, v + h, n - h);
 			else
-				items_failed(p, v + h, n - h, why, p->started);
+				items_failed(p, v + h, n - h, why, SYNC_AGAIN_NOW);
 		} else if (resp.status != 500 || push_break(p, v[0]->id) >= SYNC_MAX_BREAKS) {
 			char *w = resp.status == 500
 				? xasprintf("the server failed on this item %d times: %s",
@@ -308,16 +315,16 @@ static status_t send_items(struct push *p, struct store_outbox_item **v, size_t 
 			s = ST_OK;
 		} else {
 			/* Again in this pass, after a breath. */
-			items_failed(p, v, n, why, p->started);
+			items_failed(p, v, n, why, SYNC_AGAIN_NOW);
 			sleep_ms(100);
 			s = ST_OK;
 		}
 	} else if (s == ST_UNREACHABLE) {
 		/* 502/503/429: the server or a gateway is in trouble, not the items. */
-		items_failed(p, v, n, why, p->started);
+		items_failed(p, v, n, why, SYNC_AGAIN_NOW);
 	} else {
 		/* 401 and friends: the device, not the items; stop the pass. */
-		items_failed(p, v, n, why, p->started);
+		items_failed(p, v, n, why, SYNC_AGAIN_NOW);
 		if (s == ST_OK)
 			s = ST_PROTOCOL;
 	}

@@ -26,7 +26,7 @@ wait_file() {	# wait_file FILE [SECONDS]
 
 srv_start() {
 	SRV_DIR=${SRV_DIR:-$TMPDIR/srv}
-	if [ ! -e "$SRV_DIR/server.db" ]; then
+	if [ ! -d "$SRV_DIR" ]; then
 		"$SENDA_SERVER" init --data "$SRV_DIR" >/dev/null || fail "senda-server init"
 	fi
 	rm -f "$SRV_DIR/port"
