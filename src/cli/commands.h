@@ -13,6 +13,7 @@
 	_(help,    "help [COMMAND]", "show help for all commands or one") \
 	_(version, "version", "print the version") \
 	_(config,  "config show", "show every setting, its value and where it came from") \
+	_(summary, "summary ID [--out FILE]", "print the respondent's summary of a finished interview (referrals and why)") \
 	_(init,    "init", "create the encrypted store and print its recovery key") \
 	_(keys,    "keys list|add|remove SLOT|change [SLOT]|recover [SLOT]|rotate", "manage the passphrases and the master key of the store") \
 	_(shred,   "shred --yes", "destroy the store for good: keys first, then the files") \
