@@ -11,16 +11,17 @@
  * counter) decrypt the whole page.
  *
  * Rollback journal: SQLite writes it in small unaligned pieces (4-byte page
- * numbers and checksums around each page), so the shim cuts the journal
- * into 4096-byte blocks instead and stores each as ciphertext followed by a
- * 48-byte trailer: nonce, tag, epoch, bytes used, journal id.  The journal
- * id is random per journal and bound into every block, so blocks of two
- * journals cannot be mixed.  One block is cached in memory and written
- * when SQLite moves on or syncs: SQLite only relies on what it has synced.
- * The shim reports SQLITE_IOCAP_SAFE_APPEND, so SQLite never rewrites the
- * journal header; a partial block at the end of the file (a torn append)
- * is ignored like SQLite ignores a torn record.  Any full block that fails
- * authentication is damage, and rollback stops with an error.
+ * numbers and checksums around each page), so the shim treats it as a
+ * stream and stores it in blocks of up to 4096 bytes, each as ciphertext
+ * followed by a 48-byte trailer: nonce, tag, epoch, bytes used, journal id.
+ * The journal id is random per journal and bound into every block, so
+ * blocks of two journals cannot be mixed.  The block being filled stays in
+ * memory until it is full or SQLite syncs; SQLite only relies on what it
+ * has synced, and blocks are never rewritten (the shim reports
+ * SQLITE_IOCAP_SAFE_APPEND, so SQLite never goes back to patch the
+ * journal header), so a crash or a torn write can only cut off the end,
+ * which is ignored like SQLite ignores a torn record.  Any whole block that
+ * fails authentication is damage, and rollback stops with an error.
  *
  * Everything else (WAL, temp files, another database) is refused at open,
  * and pragmas that would weaken the format are refused via
@@ -62,10 +63,13 @@ struct shim_file {
 	uint8_t p1_head[100];
 	bool p1_valid;
 	/* journal only */
-	uint8_t *jplain;		/* plaintext of the cached block */
-	int64_t jcached;		/* its index, -1 for none */
-	bool jdirty;
-	int64_t jblocks;		/* whole blocks on disk */
+	uint8_t *jtail;			/* plaintext being appended, not yet on disk */
+	uint32_t jtail_len;
+	uint8_t *jread;			/* plaintext of the block last read */
+	int64_t jread_no;		/* its number, -1 for none */
+	int64_t *jstart;		/* logical start of block i; [jblocks] = end on disk */
+	size_t jstart_alloc;
+	int64_t jblocks;		/* blocks on disk */
 	int64_t jsize;			/* logical size; -1 not yet known */
 	uint8_t jid[JID_LEN];
 	bool jid_known;
@@ -332,6 +336,15 @@ static int main_write(struct shim_file *p, const void *buf, int amt, sqlite3_int
 
 /* ---------------------------------------------------------------------
  * Journal blocks
+ *
+ * The journal is a stream SQLite only ever appends to (DELETE mode with
+ * SAFE_APPEND: the header is written once, records follow).  On disk it is
+ * a sequence of blocks, each holding the next `used` bytes of the stream;
+ * a block is written when it fills up or when SQLite syncs, and never
+ * rewritten: after a sync the stream continues in a new block.  So a crash
+ * or a torn write can only ever cut off the end, never damage what SQLite
+ * has synced and relies on.  The logical start of every block is kept in
+ * jstart[]; for a journal found on disk it is rebuilt from the trailers.
  */
 
 static void block_aad(uint8_t aad[42], const struct vfs_file_key *k, int64_t no,
@@ -346,142 +359,144 @@ static void block_aad(uint8_t aad[42], const struct vfs_file_key *k, int64_t no,
 	memcpy(aad + 34, jid, JID_LEN);
 }
 
-/* Read and authenticate block no into jplain; *used gets its byte count. */
-static int block_read(struct shim_file *p, int64_t no, uint32_t *used)
+static int journal_damaged(struct shim_file *p, int64_t no)
 {
-	struct vfs_file_key *k = p->key;
-	uint8_t *tr = p->scratch + JBLOCK;
-	struct crypto_aead *a;
-	uint32_t epoch;
-	uint8_t aad[42];
-	int rc;
-
-	rc = p->real->pMethods->xRead(p->real, p->scratch, JPHYS, no * JPHYS);
-	if (rc == SQLITE_IOERR_SHORT_READ)
-		goto damaged;
-	if (rc != SQLITE_OK)
-		return rc;
-	epoch = get32(tr + 28);
-	*used = get32(tr + 32);
-	if (!p->jid_known) {
-		memcpy(p->jid, tr + 36, JID_LEN);
-		p->jid_known = true;
-	}
-	a = key_for_epoch(k, epoch);
-	if (!a || *used > JBLOCK || memcmp(tr + 36, p->jid, JID_LEN))
-		goto damaged;
-	block_aad(aad, k, no, epoch, *used, p->jid);
-	if (!crypto_aead_open(a, tr, aad, sizeof(aad), p->scratch, p->jplain, JBLOCK, tr + 12))
-		goto damaged;
-	return SQLITE_OK;
-damaged:
-	mark_damaged(k, true, (uint32_t)no);
+	mark_damaged(p->key, true, (uint32_t)no);
 	return SQLITE_IOERR_DATA;
 }
 
-static int block_write(struct shim_file *p, int64_t no, const uint8_t *plain, uint32_t used)
+/* Read and authenticate block no into jread. */
+static int block_read(struct shim_file *p, int64_t no)
+{
+	struct vfs_file_key *k = p->key;
+	uint8_t *tr = p->scratch + JBLOCK;
+	uint32_t epoch, used = (uint32_t)(p->jstart[no + 1] - p->jstart[no]);
+	struct crypto_aead *a;
+	uint8_t aad[42];
+	int rc;
+
+	if (p->jread_no == no)
+		return SQLITE_OK;
+	p->jread_no = -1;
+	rc = p->real->pMethods->xRead(p->real, p->scratch, JPHYS, no * JPHYS);
+	if (rc == SQLITE_IOERR_SHORT_READ)
+		return journal_damaged(p, no);
+	if (rc != SQLITE_OK)
+		return rc;
+	epoch = get32(tr + 28);
+	a = key_for_epoch(k, epoch);
+	if (!a || get32(tr + 32) != used || memcmp(tr + 36, p->jid, JID_LEN))
+		return journal_damaged(p, no);
+	block_aad(aad, k, no, epoch, used, p->jid);
+	if (!crypto_aead_open(a, tr, aad, sizeof(aad), p->scratch, p->jread, JBLOCK, tr + 12))
+		return journal_damaged(p, no);
+	p->jread_no = no;
+	return SQLITE_OK;
+}
+
+static void jstart_push(struct shim_file *p, int64_t end)
+{
+	ALLOC_GROW(p->jstart, (size_t)p->jblocks + 2, p->jstart_alloc);
+	p->jstart[++p->jblocks] = end;
+}
+
+/* Write the tail as the next block; the stream goes on in a fresh one. */
+static int journal_flush(struct shim_file *p)
 {
 	struct vfs_file_key *k = p->key;
 	uint8_t *tr = p->scratch + JBLOCK;
 	uint32_t epoch = k->epoch[k->write_key];
+	int64_t no = p->jblocks;
 	uint8_t aad[42];
+	int rc;
 
+	if (!p->jtail_len)
+		return SQLITE_OK;
 	if (!p->jid_known) {
 		crypto_random(p->jid, JID_LEN);
 		p->jid_known = true;
 	}
+	memset(p->jtail + p->jtail_len, 0, JBLOCK - p->jtail_len);
 	memset(tr, 0, JTRAILER);
 	crypto_nonce(tr);
 	put32(tr + 28, epoch);
-	put32(tr + 32, used);
+	put32(tr + 32, p->jtail_len);
 	memcpy(tr + 36, p->jid, JID_LEN);
-	block_aad(aad, k, no, epoch, used, p->jid);
-	if (crypto_aead_seal(k->aead[k->write_key], tr, aad, sizeof(aad), plain, p->scratch,
+	block_aad(aad, k, no, epoch, p->jtail_len, p->jid);
+	if (crypto_aead_seal(k->aead[k->write_key], tr, aad, sizeof(aad), p->jtail, p->scratch,
 			     JBLOCK, tr + 12) != ST_OK)
 		return SQLITE_IOERR_WRITE;
-	return p->real->pMethods->xWrite(p->real, p->scratch, JPHYS, no * JPHYS);
+	rc = p->real->pMethods->xWrite(p->real, p->scratch, JPHYS, no * JPHYS);
+	if (rc != SQLITE_OK)
+		return rc;
+	jstart_push(p, p->jstart[no] + p->jtail_len);
+	p->jtail_len = 0;
+	return SQLITE_OK;
 }
 
-/* Learn the logical size of a journal already on disk. */
+static void journal_reset(struct shim_file *p)
+{
+	ALLOC_GROW(p->jstart, 2, p->jstart_alloc);
+	p->jstart[0] = 0;
+	p->jblocks = 0;
+	p->jtail_len = 0;
+	p->jread_no = -1;
+	p->jid_known = false;	/* the next journal gets a new id */
+	p->jsize = 0;
+}
+
+/* Learn the blocks of a journal already on disk from their trailers. */
 static int journal_scan(struct shim_file *p)
 {
 	sqlite3_int64 phys = 0;
-	uint32_t used;
+	int64_t n;
 	int rc;
 
 	if (p->jsize >= 0)
 		return SQLITE_OK;
+	journal_reset(p);
 	rc = p->real->pMethods->xFileSize(p->real, &phys);
 	if (rc != SQLITE_OK)
 		return rc;
-	p->jblocks = phys / JPHYS;	/* a torn last append is not a block */
-	if (!p->jblocks) {
-		p->jsize = 0;
-		return SQLITE_OK;
-	}
-	if (!p->jid_known) {
-		/* The id is bound into every block; block 0 names it. */
-		rc = block_read(p, 0, &used);
+	n = phys / JPHYS;	/* a torn last append is not a block */
+	for (int64_t i = 0; i < n; i++) {
+		uint8_t tr[JTRAILER];
+		uint32_t used;
+
+		rc = p->real->pMethods->xRead(p->real, tr, JTRAILER, i * JPHYS + JBLOCK);
 		if (rc != SQLITE_OK)
-			return rc;
+			return rc == SQLITE_IOERR_SHORT_READ ? journal_damaged(p, i) : rc;
+		if (!i) {
+			memcpy(p->jid, tr + 36, JID_LEN);
+			p->jid_known = true;
+		}
+		used = get32(tr + 32);
+		/* Checked again, authenticated, when the block is read. */
+		if (!used || used > JBLOCK || memcmp(tr + 36, p->jid, JID_LEN)) {
+			journal_reset(p);
+			p->jsize = -1;
+			return journal_damaged(p, i);
+		}
+		jstart_push(p, p->jstart[i] + used);
 	}
-	rc = block_read(p, p->jblocks - 1, &used);
-	if (rc != SQLITE_OK)
-		return rc;
-	p->jcached = p->jblocks - 1;
-	p->jdirty = false;
-	p->jsize = (p->jblocks - 1) * JBLOCK + used;
+	p->jsize = p->jstart[p->jblocks];
 	return SQLITE_OK;
 }
 
-static int journal_flush(struct shim_file *p)
+/* The block holding logical offset off (which lies on disk). */
+static int64_t journal_find(const struct shim_file *p, int64_t off)
 {
-	int64_t no = p->jcached;
-	uint32_t used;
-	int rc;
+	int64_t lo = 0, hi = p->jblocks - 1;
 
-	if (!p->jdirty)
-		return SQLITE_OK;
-	/* A gap SQLite skipped over becomes zero blocks, so every block exists. */
-	while (p->jblocks < no) {
-		uint8_t zero[JBLOCK] = { 0 };
+	while (lo < hi) {
+		int64_t mid = (lo + hi + 1) / 2;
 
-		rc = block_write(p, p->jblocks, zero, JBLOCK);
-		if (rc != SQLITE_OK)
-			return rc;
-		p->jblocks++;
+		if (p->jstart[mid] <= off)
+			lo = mid;
+		else
+			hi = mid - 1;
 	}
-	used = p->jsize - no * JBLOCK > JBLOCK ? JBLOCK : (uint32_t)(p->jsize - no * JBLOCK);
-	rc = block_write(p, no, p->jplain, used);
-	if (rc != SQLITE_OK)
-		return rc;
-	if (p->jblocks <= no)
-		p->jblocks = no + 1;
-	p->jdirty = false;
-	return SQLITE_OK;
-}
-
-/* Make block no the cached one. */
-static int journal_load(struct shim_file *p, int64_t no)
-{
-	uint32_t used;
-	int rc;
-
-	if (p->jcached == no)
-		return SQLITE_OK;
-	rc = journal_flush(p);
-	if (rc != SQLITE_OK)
-		return rc;
-	p->jcached = -1;
-	if (no < p->jblocks) {
-		rc = block_read(p, no, &used);
-		if (rc != SQLITE_OK)
-			return rc;
-	} else {
-		memset(p->jplain, 0, JBLOCK);
-	}
-	p->jcached = no;
-	return SQLITE_OK;
+	return lo;
 }
 
 static int journal_read(struct shim_file *p, void *buf, int amt, sqlite3_int64 off)
@@ -492,84 +507,107 @@ static int journal_read(struct shim_file *p, void *buf, int amt, sqlite3_int64 o
 	if (rc != SQLITE_OK)
 		return rc;
 	while (amt > 0) {
-		int64_t no = off / JBLOCK;
-		int o = (int)(off % JBLOCK), n = JBLOCK - o < amt ? JBLOCK - o : amt;
+		int64_t disk_end = p->jstart[p->jblocks], no, n;
 
 		if (off >= p->jsize) {
 			memset(out, 0, amt);
 			return SQLITE_IOERR_SHORT_READ;
 		}
-		if (off + n > p->jsize)
-			n = (int)(p->jsize - off);
-		rc = journal_load(p, no);
-		if (rc != SQLITE_OK)
-			return rc;
-		memcpy(out, p->jplain + o, n);
+		if (off >= disk_end) {
+			n = p->jsize - off < amt ? p->jsize - off : amt;
+			memcpy(out, p->jtail + (off - disk_end), n);
+		} else {
+			no = journal_find(p, off);
+			rc = block_read(p, no);
+			if (rc != SQLITE_OK)
+				return rc;
+			n = p->jstart[no + 1] - off < amt ? p->jstart[no + 1] - off : amt;
+			memcpy(out, p->jread + (off - p->jstart[no]), n);
+		}
 		out += n;
 		off += n;
-		amt -= n;
+		amt -= (int)n;
 	}
 	return SQLITE_OK;
 }
 
 static int journal_write(struct shim_file *p, const void *buf, int amt, sqlite3_int64 off)
 {
+	static const uint8_t zero[512];
 	const uint8_t *in = buf;
 	int rc = journal_scan(p);
 
 	if (rc != SQLITE_OK)
 		return rc;
-	while (amt > 0) {
-		int64_t no = off / JBLOCK;
-		int o = (int)(off % JBLOCK), n = JBLOCK - o < amt ? JBLOCK - o : amt;
+	/* What is on disk is never rewritten (SQLite only appends here). */
+	if (off < p->jstart[p->jblocks])
+		return SQLITE_IOERR_WRITE;
+	/* A gap (never seen from SQLite) becomes zeros. */
+	while (off > p->jsize) {
+		int n = off - p->jsize < (int64_t)sizeof(zero) ? (int)(off - p->jsize) : (int)sizeof(zero);
 
-		rc = journal_load(p, no);
+		rc = journal_write(p, zero, n, p->jsize);
 		if (rc != SQLITE_OK)
 			return rc;
-		memcpy(p->jplain + o, in, n);
-		p->jdirty = true;
-		if (off + n > p->jsize)
-			p->jsize = off + n;
+	}
+	while (amt > 0) {
+		int64_t t = off - p->jstart[p->jblocks];
+		int n;
+
+		if (t == JBLOCK) {
+			rc = journal_flush(p);
+			if (rc != SQLITE_OK)
+				return rc;
+			continue;
+		}
+		n = JBLOCK - t < amt ? (int)(JBLOCK - t) : amt;
+		memcpy(p->jtail + t, in, n);
+		if (t + n > p->jtail_len)
+			p->jtail_len = (uint32_t)(t + n);
 		in += n;
 		off += n;
 		amt -= n;
 	}
+	p->jsize = p->jstart[p->jblocks] + p->jtail_len;
 	return SQLITE_OK;
 }
 
 static int journal_truncate(struct shim_file *p, sqlite3_int64 size)
 {
-	int64_t last;
 	int rc;
 
 	if (size == 0) {
-		p->jcached = -1;
-		p->jdirty = false;
-		p->jblocks = 0;
-		p->jsize = 0;
-		p->jid_known = false;	/* the next journal gets a new id */
+		journal_reset(p);
 		return p->real->pMethods->xTruncate(p->real, 0);
 	}
 	rc = journal_scan(p);
 	if (rc != SQLITE_OK || size >= p->jsize)
 		return rc;
-	last = (size - 1) / JBLOCK;
-	rc = journal_load(p, last);
-	if (rc != SQLITE_OK)
-		return rc;
-	memset(p->jplain + (size - last * JBLOCK), 0, JBLOCK - (size - last * JBLOCK));
+	if (size < p->jstart[p->jblocks])
+		return SQLITE_IOERR_TRUNCATE;	/* never from SQLite in DELETE mode */
+	p->jtail_len = (uint32_t)(size - p->jstart[p->jblocks]);
 	p->jsize = size;
-	p->jdirty = true;
-	rc = journal_flush(p);
-	if (rc != SQLITE_OK)
-		return rc;
-	p->jblocks = last + 1;
-	return p->real->pMethods->xTruncate(p->real, p->jblocks * JPHYS);
+	return SQLITE_OK;
 }
 
 /* ---------------------------------------------------------------------
  * io methods
  */
+
+/* Plaintext buffers are wiped before they go back to the allocator. */
+static void shim_free_buffers(struct shim_file *p)
+{
+	if (p->jtail) {
+		crypto_wipe(p->jtail, 2 * JBLOCK);	/* jtail and jread */
+		sqlite3_free(p->jtail);
+	}
+	free(p->jstart);
+	crypto_wipe(p->p1_head, sizeof(p->p1_head));
+	sqlite3_free(p->p1_cipher);
+	sqlite3_free(p->scratch);
+	p->jtail = p->jread = p->p1_cipher = p->scratch = NULL;
+	p->jstart = NULL;
+}
 
 static int shim_close(sqlite3_file *f)
 {
@@ -579,13 +617,7 @@ static int shim_close(sqlite3_file *f)
 	if (p->journal)
 		rc = journal_flush(p);
 	rc2 = p->real->pMethods->xClose(p->real);
-	if (p->jplain) {
-		crypto_wipe(p->jplain, JBLOCK);
-		sqlite3_free(p->jplain);
-	}
-	crypto_wipe(p->p1_head, sizeof(p->p1_head));
-	sqlite3_free(p->p1_cipher);
-	sqlite3_free(p->scratch);
+	shim_free_buffers(p);
 	return rc != SQLITE_OK ? rc : rc2;
 }
 
@@ -751,25 +783,23 @@ static int shim_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
 		return SQLITE_CANTOPEN;
 	p->key = k;
 	p->journal = journal;
-	p->jcached = -1;
+	p->jread_no = -1;
 	p->jsize = -1;
 	p->real = (sqlite3_file *)(p + 1);
 	p->scratch = sqlite3_malloc(JPHYS);
-	if (journal)
-		p->jplain = sqlite3_malloc(JBLOCK);
-	else
+	if (journal) {
+		p->jtail = sqlite3_malloc(2 * JBLOCK);
+		p->jread = p->jtail ? p->jtail + JBLOCK : NULL;
+	} else {
 		p->p1_cipher = sqlite3_malloc(VFS_PAGE_SIZE);
-	if (!p->scratch || (journal ? !p->jplain : !p->p1_cipher)) {
-		sqlite3_free(p->scratch);
-		sqlite3_free(p->jplain);
-		sqlite3_free(p->p1_cipher);
+	}
+	if (!p->scratch || (journal ? !p->jtail : !p->p1_cipher)) {
+		shim_free_buffers(p);
 		return SQLITE_NOMEM;
 	}
 	rc = shim_base->xOpen(shim_base, name, p->real, flags, out_flags);
 	if (!p->real->pMethods) {
-		sqlite3_free(p->scratch);
-		sqlite3_free(p->jplain);
-		sqlite3_free(p->p1_cipher);
+		shim_free_buffers(p);
 		return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
 	}
 	f->pMethods = &shim_io;

@@ -507,6 +507,55 @@ static void test_busy(void **state)
 	store_close(b);
 }
 
+/*
+ * A transaction larger than the page cache: SQLite spills pages to the
+ * database mid-transaction and keeps appending to the journal after a
+ * sync.  Power cuts at a spread of writes, a torn write each time: the
+ * store must come back whole, with all or nothing of the transaction.
+ */
+static void test_spill_crash(void **state)
+{
+	struct fix *f = *state;
+	struct store *st = make_store(f, 2000);
+	long writes;
+
+	store_close(st);
+	assert_int_equal(reopen(f, &st), ST_OK);
+	exec_sql(st, "PRAGMA cache_size=10");
+	vfs_fault_set(VFS_FAULT_OFF, 0);
+	assert_int_equal(exec_sql(st, "UPDATE t SET v = 'y' || v"), SQLITE_OK);
+	writes = vfs_fault_count();
+	assert_int_equal(exec_sql(st, "UPDATE t SET v = substr(v, 2)"), SQLITE_OK);
+	store_close(st);
+	for (long at = 1; at <= writes; at += writes / 40 + 1) {
+		int64_t changed = -1;
+		sqlite3_stmt *q;
+		status_t s;
+
+		assert_int_equal(reopen(f, &st), ST_OK);
+		exec_sql(st, "PRAGMA cache_size=10");
+		vfs_fault_set(VFS_FAULT_CRASH, at);
+		exec_sql(st, "UPDATE t SET v = 'y' || v");
+		vfs_fault_set(VFS_FAULT_OFF, 0);
+		store_close(st);
+		s = reopen(f, &st);
+		if (s != ST_OK)
+			fail_msg("cut at write %ld of %ld: %s", at, writes, st_detail(s));
+		s = store_check(st);
+		if (s != ST_OK)
+			fail_msg("cut at write %ld of %ld: %s", at, writes, st_detail(s));
+		assert_int_equal(sqlite3_prepare_v2(st->db,
+			"SELECT count(*) FROM t WHERE v LIKE 'y%'", -1, &q, NULL), SQLITE_OK);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			changed = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		assert_true(changed == 0 || changed == 2000);
+		if (changed)
+			assert_int_equal(exec_sql(st, "UPDATE t SET v = substr(v, 2)"), SQLITE_OK);
+		store_close(st);
+	}
+}
+
 static void test_memory_store(void **state)
 {
 	struct store *st = NULL;
@@ -534,6 +583,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spill_crash, setup, teardown),
 		cmocka_unit_test(test_memory_store),
 	};
 
