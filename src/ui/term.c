@@ -12,15 +12,12 @@
 
 static bool have_colors;
 
-bool ui_term_start(struct ui *ui)
+static SCREEN *file_screen;
+
+/* The terminal is set up; the same for a real one and a file. */
+static bool term_setup(struct ui *ui)
 {
 	int rows, cols;
-
-	/* Keep Esc snappy: the default 1 s delay makes Esc feel broken. */
-	if (!getenv("ESCDELAY"))
-		set_escdelay(25);
-	if (!initscr())
-		return false;
 	raw();
 	noecho();
 	nonl();
@@ -38,6 +35,25 @@ bool ui_term_start(struct ui *ui)
 	return true;
 }
 
+bool ui_term_start(struct ui *ui)
+{
+	/* Keep Esc snappy: the default 1 s delay makes Esc feel broken. */
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25);
+	if (!initscr())
+		return false;
+	return term_setup(ui);
+}
+
+bool ui_term_start_file(struct ui *ui, FILE *out, FILE *in, const char *term)
+{
+	file_screen = newterm(term, out, in);
+	if (!file_screen)
+		return false;
+	set_term(file_screen);
+	return term_setup(ui);
+}
+
 void ui_term_stop(struct ui *ui)
 {
 	(void)ui;
@@ -45,6 +61,10 @@ void ui_term_stop(struct ui *ui)
 	clear();
 	refresh();
 	endwin();
+	if (file_screen) {
+		delscreen(file_screen);
+		file_screen = NULL;
+	}
 }
 
 void ui_term_size(int *rows, int *cols)

@@ -147,6 +147,8 @@ void ui_draw_title(struct ui *ui, struct ui_screen *scr, const char *title);
 
 /* ---- terminal (term.c) ---- */
 bool ui_term_start(struct ui *ui);
+/* curses writing to out (the benchmark: real terminal output, no tty). */
+bool ui_term_start_file(struct ui *ui, FILE *out, FILE *in, const char *term);
 void ui_term_stop(struct ui *ui);
 /* Next key; UI_KEY_TIMEOUT after timeout_ms. */
 int ui_term_key(struct ui *ui, int timeout_ms);
