@@ -98,6 +98,43 @@ bool lc_allows(enum lc_machine m, const char *from, const char *to)
 	return false;
 }
 
+int lc_steps(enum lc_machine m, const char *from, const char *to)
+{
+	/* Breadth first over state names; the machines have a handful of states. */
+	const char *frontier[32], *seen[32];
+	size_t n_front = 0, n_seen = 0, i, k, j;
+	int depth = 0;
+
+	if (!from || !to)
+		return -1;
+	if (!strcmp(from, to))
+		return 0;
+	frontier[n_front++] = from;
+	seen[n_seen++] = from;
+	while (n_front) {
+		const char *next[32];
+		size_t n_next = 0;
+		depth++;
+		for (i = 0; i < n_front; i++)
+			for (k = 0; k < lc_n_transitions; k++) {
+				const struct lc_transition *t = &lc_transitions[k];
+				if (t->machine != m || strcmp(t->from, frontier[i]))
+					continue;
+				if (!strcmp(t->to, to))
+					return depth;
+				for (j = 0; j < n_seen && strcmp(seen[j], t->to); j++)
+					;
+				if (j == n_seen && n_seen < 32 && n_next < 32) {
+					seen[n_seen++] = t->to;
+					next[n_next++] = t->to;
+				}
+			}
+		memcpy(frontier, next, n_next * sizeof(*next));
+		n_front = n_next;
+	}
+	return -1;
+}
+
 bool lc_is_state(enum lc_machine m, const char *name)
 {
 	size_t i;

@@ -50,6 +50,15 @@ const struct lc_transition *lc_find(enum lc_machine m, const char *from,
 /* Whether some event leads from -> to (any actor).  Same state: false. */
 bool lc_allows(enum lc_machine m, const char *from, const char *to);
 
+/*
+ * The fewest transitions from -> to (0 when equal), or -1 when `to` cannot
+ * be reached.  A device applying the server's feed may be behind by a
+ * step: the store lets a referral skip ONE intermediate state forward
+ * (lc_steps <= 2: pending -> accepted), never move back.
+ */
+int lc_steps(enum lc_machine m, const char *from, const char *to);
+#define LC_REFERRAL_CATCH_UP 2
+
 /* Whether name is a state of machine m. */
 bool lc_is_state(enum lc_machine m, const char *name);
 /* Whether a state has no way out (approved, closed, revoked). */
