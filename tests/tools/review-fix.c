@@ -4,7 +4,10 @@
  * uses: resume the interview, answer PATH with TEXT (an amendment of a
  * returned interview), and resubmit it (app_review_resubmit: queued).
  *
- * usage: review-fix --dir DIR --form FILE [--no-finish] INTERVIEW-ID PATH TEXT
+ * usage: review-fix --dir DIR --form FILE [--no-finish | --amend] INTERVIEW-ID PATH TEXT
+ *
+ * --amend finishes with app_session_finish() instead: an amendment of an
+ * interview that was not returned (the crossed-edit test).
  * The passphrase is read as one line from standard input.  Exit 0 when
  * done, 1 with one line on stderr otherwise.
  */
@@ -32,10 +35,11 @@ int main(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "form", required_argument, NULL, 'f' },
 		{ "no-finish", no_argument, NULL, 'n' },
+		{ "amend", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *form = NULL;
-	bool finish = true;
+	bool finish = true, amend = false;
 	struct store_open_opts so;
 	struct app_options ao;
 	struct app_session *s = NULL;
@@ -52,11 +56,12 @@ int main(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'f': form = optarg; break;
 		case 'n': finish = false; break;
+		case 'a': amend = true; break;
 		default: return 2;
 		}
 	}
 	if (!dir || !form || optind + 3 != argc) {
-		fprintf(stderr, "usage: review-fix --dir DIR --form FILE [--no-finish] ID PATH TEXT\n");
+		fprintf(stderr, "usage: review-fix --dir DIR --form FILE [--no-finish|--amend] ID PATH TEXT\n");
 		return 2;
 	}
 	if ((rc = crypto_passphrase_read(0, NULL, &pass, &len)) != ST_OK)
@@ -79,7 +84,7 @@ int main(int argc, char **argv)
 	if (rc == ST_OK)
 		rc = app_session_answer(s, r, argv[optind + 2]);
 	if (rc == ST_OK && finish)
-		rc = app_review_resubmit(s);
+		rc = amend ? app_session_finish(s) : app_review_resubmit(s);
 	app_session_free(s);
 	app_free(app);
 	return rc == ST_OK ? 0 : die("fixing the interview", rc);

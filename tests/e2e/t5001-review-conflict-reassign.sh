@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Crossed edits and reassignment with a real senda-server (issue 8): the
+# supervisor approves while the caseworker's amendment is on its way; the
+# supervisor's pull keeps both values as a conflict (nothing overwritten)
+# until a person picks one.  Then the server reassigns the interview to
+# another device: after its next sync the old device shows it read-only
+# with a note and refuses edits.
+. "$TOP/tests/e2e/lib.sh"
+. "$TOP/tests/e2e/sync-lib.sh"
+
+FORM=$TOP/tests/forms/console/mini.ini
+srv_start
+client_new cw t1 caseworker
+client_new cw2 t1 caseworker --label second-laptop
+client_new sup t1 supervisor
+
+printf '{"consent":true,"given_name":"Ana","age":34,"nationality":"cuba"}\n' >"$TMPDIR/a.json"
+expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/a.json" --save
+expect_exit 0 client cw sync
+id=$(client cw review show 1 | awk 'NR == 1 { print $3 }')
+expect_exit 0 client sup review pull
+sid=$(client sup review show 1 | awk 'NR == 1 { print $3 }')
+expect_eq "server id" 36 "${#sid}"
+
+# Crossed: approved on the supervisor's device, amended on the caseworker's.
+expect_exit 0 client sup review approve 1
+echo "$SYNC_PASS" | "$TOOLS/review-fix" --amend --dir "$TMPDIR/cw/data" --form "$FORM" \
+	"$id" age 43 || fail "amending"
+expect_exit 0 client cw sync
+expect_exit 0 client sup review pull
+expect_contains "conflict counted" "0 amendments, 1 conflicts" "$out"
+expect_exit 0 client sup review show 1
+expect_contains "still approved" "mini  approved" "$out"
+expect_contains "approved answer kept" "age                          34" "$out"
+expect_contains "both values" "at age: here '34', theirs '43'" "$out"
+expect_exit 0 client sup review conflicts
+expect_contains "listed" "1 open conflicts" "$out"
+cid=$(awk '/ age / { print $1 }' <<<"$out")
+expect_exit 0 client sup review resolve "$cid" remote
+expect_exit 0 client sup review show 1
+expect_contains "picked theirs" "age                          43" "$out"
+expect_exit 0 client sup review conflicts
+expect_contains "none left" "0 open conflicts" "$out"
+expect_exit 0 client sup sync
+expect_exit 0 client cw sync
+expect_exit 0 client cw review show 1
+expect_contains "approved on the caseworker's side" "mini  approved" "$out"
+
+# Reassignment to the second laptop.
+dev2=$("$SENDA_SERVER" devices --data "$SRV_DIR" list | awk '/second-laptop/ { print $1 }')
+expect_eq "second device id" 36 "${#dev2}"
+expect_exit 0 "$SENDA_SERVER" reassign --data "$SRV_DIR" "$sid" --to "$dev2"
+expect_exit 0 client cw sync
+expect_exit 0 client cw review show 1
+expect_contains "read-only note" "read-only: reassigned" "$out"
+echo "$SYNC_PASS" | "$TOOLS/review-fix" --amend --dir "$TMPDIR/cw/data" --form "$FORM" \
+	"$id" age 50 2>"$TMPDIR/fix.err" && fail "a reassigned interview took an edit"
+expect_exit 0 client cw review show 1
+expect_contains "unchanged" "age                          43" "$out"
+expect_exit 0 client sup audit verify
