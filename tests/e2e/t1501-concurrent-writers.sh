@@ -16,9 +16,9 @@ tool() { echo "$PASS" | "$TOOL" --dir "$SENDA_HOME" "$@"; }
 tool --create >/dev/null || fail "creating the store"
 base=$(tool --count-audit) || fail "counting audit entries"
 
-tool --fill 20 --pause 20 --actor writer-a >"$TMPDIR/a.out" 2>&1 &
+tool --fill 20 --pause 30 --actor writer-a >"$TMPDIR/a.out" 2>&1 &
 a=$!
-tool --fill 20 --pause 20 --actor writer-b >"$TMPDIR/b.out" 2>&1 &
+tool --fill 20 --pause 30 --actor writer-b >"$TMPDIR/b.out" 2>&1 &
 b=$!
 wait $a || fail "writer a failed: $(cat "$TMPDIR/a.out")"
 wait $b || fail "writer b failed: $(cat "$TMPDIR/b.out")"
