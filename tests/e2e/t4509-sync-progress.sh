@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Output follows where sync runs: on a terminal a progress bar that is
+# wiped when done and a summary line; under a timer (no terminal) nothing
+# at all on success.  The link is slowed by the fault proxy (latency on
+# every exchange) so the bar is on screen long enough to see.
+. "$TOP/tests/e2e/lib.sh"
+. "$TOP/tests/e2e/sync-lib.sh"
+
+srv_start
+client_new c1
+fill c1 --interviews 20 --referrals 4
+proxy_start --rate 1 --faults latency --latency-ms 400
+
+tmux_start bash -c "echo '$SYNC_PASS' | SENDA_HOME='$TMPDIR/c1/data' '$SENDA' \
+	--config '$TMPDIR/c1.ini' --set 'sync.server=$PROXY_URL' --passphrase-fd 0 sync --batch 5"
+trap 'rc=$?; tmux_stop; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
+tmux_wait "sync [#"
+tmux_wait "/100"
+tmux_wait "sync: 100 delivered, 0 quarantined, 0 waiting"
+expect_eq "exit status" 0 "$(tmux_exit_status)"
+case $(tmux_screen) in *"sync ["*) fail "the progress bar was left on screen" ;; esac
+
+# Under a timer: silence on success.
+fill c1 --interviews 1 --referrals 1
+expect_exit 0 client c1 sync
+expect_eq "stdout" "" "$out"
+expect_eq "stderr" "" "$err"
