@@ -87,7 +87,8 @@ enum {
 	_(RETURN_IV,     return_interview, "r",      "Return it with your comments",         V_RQUEUE | V_RIV) \
 	_(ESCALATE,      escalate,      "e",         "Escalate (urgent)",                    V_RQUEUE | V_RIV) \
 	_(COMMENT,       comment,       "c",         "Comment on the focused question",      V_RIV) \
-	_(NEXT_ITEM,     next_item,     "n",         "Next interview waiting in the queue",  V_RQUEUE | V_RIV)
+	_(NEXT_ITEM,     next_item,     "n",         "Next interview waiting in the queue",  V_RQUEUE | V_RIV) \
+	_(RESUBMIT,      resubmit,      "F10",       "Resubmit the fixed interview",         V_RIV)
 
 enum ui_action {
 	UI_ACT_NONE = 0,

@@ -14,7 +14,7 @@
 	_(UNLOCK_HINT,    "Enter the passphrase to open the store.", "Escriba la frase de acceso para abrir el almacén.") \
 	_(UNLOCK_WRONG,   "Wrong passphrase. Try again.",        "Frase de acceso incorrecta. Intente de nuevo.") \
 	_(UNLOCK_WAIT,    "Checking...",                         "Comprobando...") \
-	_(UNLOCK_LOCKED,  "Locked after %d idle minutes. Answers are saved.", "Bloqueado tras %d minutos inactivo. Las respuestas están guardadas.") \
+	_(UNLOCK_LOCKED,  "Locked after %s without a key press. Answers are saved.", "Bloqueado tras %s sin pulsar teclas. Las respuestas están guardadas.") \
 	_(CASES_TITLE,    "Interviews",                          "Entrevistas") \
 	_(CASES_EMPTY,    "No interviews yet. Press n to start one.", "Aún no hay entrevistas. Pulse n para empezar una.") \
 	_(COL_NAME,       "Respondent",                          "Persona") \

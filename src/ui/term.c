@@ -40,6 +40,11 @@ bool ui_term_start(struct ui *ui)
 	/* Keep Esc snappy: the default 1 s delay makes Esc feel broken. */
 	if (!getenv("ESCDELAY"))
 		set_escdelay(25);
+	/* The terminal's real size, even when LINES/COLUMNS are exported
+	 * (they size the key-script mode only): curses would believe them over
+	 * the terminal and ignore every resize. */
+	unsetenv("LINES");
+	unsetenv("COLUMNS");
 	if (!initscr())
 		return false;
 	return term_setup(ui);

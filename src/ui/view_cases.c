@@ -11,6 +11,7 @@
 #include "app/app.h"
 #include "ui/lineedit.h"
 #include "ui/ui.h"
+#include "ui/view_review_iv.h"
 #include "util/util.h"
 
 enum { SORT_CHANGED, SORT_NAME, SORT_STATUS, SORT_COUNT_ };
@@ -34,6 +35,9 @@ static int cmp_cases(const void *a, const void *b)
 	const struct store_interview *y = &sort_ctx->all.v[*(const size_t *)b];
 	int c = 0;
 
+	/* Returned interviews first: they wait for the caseworker (issue 8). */
+	if ((x->status == STORE_IV_RETURNED) != (y->status == STORE_IV_RETURNED))
+		return x->status == STORE_IV_RETURNED ? -1 : 1;
 	switch (sort_ctx->sort) {
 	case SORT_NAME:
 		c = strcasecmp(x->respondent ? x->respondent : "",
@@ -232,7 +236,11 @@ static enum ui_result cases_action(struct ui *ui, struct view *v, enum ui_action
 	case UI_ACT_SELECT:
 		if (c->n_shown == 0)
 			return UI_HANDLED;
-		{
+		if (c->all.v[c->shown[c->sel]].status == STORE_IV_RETURNED) {
+			/* The supervisor's comments first (view_review_iv.c). */
+			struct view_review_iv_arg rarg = { c->all.v[c->shown[c->sel]].id, NULL };
+			ui_push(ui, &view_review_iv_ops, &rarg);
+		} else {
 			struct view_interview_arg arg = { c->all.v[c->shown[c->sel]].id,
 							  NULL, false, 0, 0 };
 			ui_push(ui, &view_interview_ops, &arg);

@@ -6,12 +6,17 @@
  * focused line (the top line is the overall comment), `a` approves, `r`
  * returns with the comments, `e` escalates, `n` goes to the next waiting
  * interview.  Nothing here edits an answer.
+ *
+ * A caseworker opens a returned interview here from the case list: the
+ * comments are the supervisor's, Enter on a question opens the interview
+ * at that question to fix it, and F10 resubmits (app_review_resubmit).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
 #include "app/review.h"
+#include "app/session.h"
 #include "ui/lineedit.h"
 #include "ui/ui.h"
 #include "ui/view_review_iv.h"
@@ -30,6 +35,7 @@ struct riv_view {
 	struct store_comment_list comments;	/* the latest return's */
 	struct app_review_draft draft;		/* the decision being written */
 	bool *open_next;
+	bool caseworker;	/* a returned interview on the caseworker's device */
 	int sel, top;
 	bool editing;
 	struct ui_line edit;
@@ -78,6 +84,12 @@ static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
 	if (ret == ST_OK)
 		ret = store_conflicts_load(st, id, true, &xl);
 	if (ret == ST_OK) {
+		char *role = NULL;
+		if (store_kv_get(st, "sync.role", &role) != ST_OK)
+			st_clear();
+		r->caseworker = r->iv.status == STORE_IV_RETURNED &&
+				!(role && !strcmp(role, "supervisor"));
+		free(role);
 		riv_add(r, NULL, NULL, false);
 		for (i = 0; i < al.n; i++)
 			if (!str_ends_with(al.v[i].path, ":ack"))
@@ -170,6 +182,9 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		ui_line_draw(&r->edit, scr, scr->rows - 3, w, scr->cols - w, 0, true);
 	} else if (r->iv.readonly_note) {
 		ui_put(scr, scr->rows - 3, 1, UI_A_WARN, -1, r->iv.readonly_note);
+	} else if (r->caseworker) {
+		ui_put(scr, scr->rows - 3, 1, UI_A_DIM, -1,
+		       "Enter fix this question  F10 resubmit  Esc back");
 	} else {
 		ui_put(scr, scr->rows - 3, 1, UI_A_DIM, -1,
 		       "c comment  a approve  r return  e escalate  n next  Esc back");
@@ -228,13 +243,78 @@ static enum ui_result riv_decide(struct ui *ui, struct riv_view *r, const char *
 	return UI_REDRAW;
 }
 
+/* Caseworker: open the interview at the question to fix it. */
+static enum ui_result riv_fix(struct ui *ui, struct riv_view *r)
+{
+	const struct riv_line *l = r->n ? &r->lines[r->sel] : NULL;
+	struct view_interview_arg arg = { r->iv.id, NULL, false, 0, 0 };
+
+	if (l && l->path && !l->conflict &&
+	    store_interview_set_position(ui->app->store, r->iv.id, l->path,
+					 r->iv.progress_done, r->iv.progress_total) != ST_OK)
+		st_clear();
+	ui_push(ui, &view_interview_ops, &arg);
+	return UI_REDRAW;
+}
+
+static enum ui_result riv_resubmit(struct ui *ui, struct riv_view *r)
+{
+	struct app_session *s = NULL;
+	status_t st = app_session_resume(ui->app, r->iv.id, &s);
+	char id[37];
+
+	if (st == ST_OK)
+		st = app_review_resubmit(s);
+	app_session_free(s);
+	if (st != ST_OK) {
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+		return UI_REDRAW;
+	}
+	ui_message(ui, UI_A_OK, "Interview %lld resubmitted (goes with the next sync).",
+		   (long long)r->iv.seq);
+	memcpy(id, r->iv.id, sizeof(id));
+	if (riv_load(ui, r, id) != ST_OK)
+		st_clear();
+	return UI_REDRAW;
+}
+
+static void riv_resume(struct ui *ui, struct view *v)
+{
+	struct riv_view *r = v->priv;
+	char id[37];
+	status_t st;
+
+	memcpy(id, r->iv.id, sizeof(id));
+	if ((st = riv_load(ui, r, id)) != ST_OK)
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+}
+
 static enum ui_result riv_action(struct ui *ui, struct view *v, enum ui_action a)
 {
 	struct riv_view *r = v->priv;
 
+	if (r->caseworker) {
+		switch (a) {
+		case UI_ACT_SELECT:
+			return riv_fix(ui, r);
+		case UI_ACT_RESUBMIT:
+			return riv_resubmit(ui, r);
+		case UI_ACT_COMMENT:
+		case UI_ACT_APPROVE:
+		case UI_ACT_RETURN_IV:
+		case UI_ACT_ESCALATE:
+			ui_message(ui, UI_A_WARN, "Enter fixes the question; F10 resubmits.");
+			return UI_REDRAW;
+		default:
+			break;
+		}
+	}
 	switch (a) {
 	case UI_ACT_BACK:
 		ui_pop(ui);
+		return UI_REDRAW;
+	case UI_ACT_RESUBMIT:
+		ui_message(ui, UI_A_WARN, "Only a returned interview is resubmitted.");
 		return UI_REDRAW;
 	case UI_ACT_COMMENT:
 	case UI_ACT_SELECT:
@@ -283,6 +363,7 @@ const struct view_ops view_review_iv_ops = {
 	.draw = riv_draw,
 	.input = riv_input,
 	.action = riv_action,
+	.resume = riv_resume,
 	.status = riv_status,
 	.close = riv_close,
 };

@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "ui/lineedit.h"
 #include "ui/ui.h"
+#include "util/util.h"
 
 struct unlock_view {
 	struct ui_line pass;
@@ -39,9 +40,19 @@ static void unlock_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 	int row = scr->rows / 2 - 2, col = (scr->cols - 60) / 2;
 
 	ui_draw_title(ui, scr, "");
-	if (ui->locked)
-		ui_printf(scr, row - 2, col, UI_A_BOLD, 60, M(UNLOCK_LOCKED),
-			  (int)(ui->opt.idle_lock / 60));
+	if (ui->locked) {
+		char d[24];
+		int64_t t = ui->opt.idle_lock;
+		if (t % 60)
+			snprintf(d, sizeof(d), "%llds", (long long)t);
+		else
+			snprintf(d, sizeof(d), "%lldm", (long long)(t / 60));
+		{
+			char *m = xasprintf(M(UNLOCK_LOCKED), d);
+			ui_wrap(scr, row - 3, col, 60, 2, UI_A_BOLD, m);
+			free(m);
+		}
+	}
 	ui_put(scr, row, col, 0, 60, M(UNLOCK_HINT));
 	{
 		int w = ui_put(scr, row + 2, col, UI_A_BOLD, 30, M(UNLOCK_PROMPT));
