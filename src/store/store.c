@@ -346,16 +346,28 @@ status_t store_check(struct store *st)
 	status_t s = ST_OK;
 	int rc;
 
+	/* A read transaction first: no writer can touch the file while we scan it. */
+	rc = sqlite3_exec(st->db, "SAVEPOINT store_check; SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		s = store_sqlite_fail(st, rc, "checking the store");
+		sqlite3_exec(st->db, "RELEASE store_check", NULL, NULL, NULL);
+		return s;
+	}
 	if (st->vfs_reg) {
 		uint32_t pages, old;
 
 		s = vfs_verify_file(st->vfs_reg, &pages, &old);
-		if (s != ST_OK)
+		if (s != ST_OK) {
+			sqlite3_exec(st->db, "RELEASE store_check", NULL, NULL, NULL);
 			return s;
+		}
 	}
 	rc = sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		return store_sqlite_fail(st, rc, "checking the store");
+	if (rc != SQLITE_OK) {
+		s = store_sqlite_fail(st, rc, "checking the store");
+		sqlite3_exec(st->db, "RELEASE store_check", NULL, NULL, NULL);
+		return s;
+	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(stmt, 0);
 
@@ -366,5 +378,6 @@ status_t store_check(struct store *st)
 	if (rc != SQLITE_DONE && s == ST_OK)
 		s = store_sqlite_fail(st, rc, "checking the store");
 	sqlite3_finalize(stmt);
+	sqlite3_exec(st->db, "RELEASE store_check", NULL, NULL, NULL);
 	return s;
 }
