@@ -83,7 +83,7 @@ static void test_slots(void **state)
 	/* 8 groups of 4 base-32 digits. */
 	assert_int_equal(strlen(rec), 39);
 	for (int i = 1; i < STORE_N_SLOTS; i++) {
-		char p[8];
+		char p[16];
 
 		snprintf(p, sizeof(p), "p%d", i);
 		assert_int_equal(store_keys_add(st, p, strlen(p), &opts.kdf, &slot), ST_OK);
