@@ -22,6 +22,7 @@
 
 static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
 static bool crypto_ok;
+static void nonce_forget(void);
 
 /* No core file and no ptrace by other processes of the same user: a core
  * dump would carry the master key out of secure memory's reach. */
@@ -36,6 +37,8 @@ static void crypto_harden(void)
 static void crypto_init_once(void)
 {
 	crypto_harden();
+	/* A forked child must not hand out the parent's remaining nonces. */
+	pthread_atfork(NULL, NULL, nonce_forget);
 	if (gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
 		crypto_ok = true;	/* someone else initialised it */
 		return;
@@ -100,6 +103,12 @@ void crypto_random(void *buf, size_t n)
 /* Per thread, so two threads never hand out the same nonce. */
 static _Thread_local uint8_t nonce_pool[NONCE_BATCH * CRYPTO_NONCE_LEN];
 static _Thread_local unsigned nonce_left;
+
+static void nonce_forget(void)
+{
+	explicit_bzero(nonce_pool, sizeof(nonce_pool));
+	nonce_left = 0;
+}
 
 void crypto_nonce(uint8_t out[CRYPTO_NONCE_LEN])
 {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -71,6 +72,30 @@ static void test_nonces_unique(void **state)
 	for (int i = 1; i < N; i++)
 		assert_memory_not_equal(v[i - 1], v[i], CRYPTO_NONCE_LEN);
 	free(v);
+}
+
+/* After fork the child draws fresh nonces, not the parent's next ones. */
+static void test_nonces_fork(void **state)
+{
+	uint8_t mine[CRYPTO_NONCE_LEN], child[CRYPTO_NONCE_LEN];
+	int fds[2];
+	pid_t pid;
+
+	(void)state;
+	crypto_nonce(mine);	/* the pool is filled and partly used */
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		crypto_nonce(child);
+		_exit(write(fds[1], child, sizeof(child)) == sizeof(child) ? 0 : 1);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], child, sizeof(child)), sizeof(child));
+	close(fds[0]);
+	waitpid(pid, NULL, 0);
+	crypto_nonce(mine);
+	assert_memory_not_equal(mine, child, sizeof(mine));
 }
 
 static void test_hmac_rfc4231(void **state)
@@ -135,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aead),
 		cmocka_unit_test(test_nonces_unique),
+		cmocka_unit_test(test_nonces_fork),
 		cmocka_unit_test(test_hmac_rfc4231),
 		cmocka_unit_test(test_argon2id),
 		cmocka_unit_test(test_passphrase_fd),
