@@ -129,15 +129,15 @@ static void cases_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 {
 	struct cases_view *c = v->priv;
 	int rows = scr->rows - 5, r;
-	static const int col_no = 1, col_name = 6, col_form = 31, col_lang = 42,
+	static const int col_no = 1, col_name = 6, col_form = 30, col_lang = 41,
 		col_status = 48, col_prog = 60, col_changed = 69;
 	const char *sorts[SORT_COUNT_] = { M(SORT_CHANGED), M(SORT_NAME), M(SORT_STATUS) };
 
 	ui_draw_title(ui, scr, M(CASES_TITLE));
 	ui_put(scr, 1, col_no, UI_A_BOLD, 4, "#");
-	ui_put(scr, 1, col_name, UI_A_BOLD, 24, M(COL_NAME));
+	ui_put(scr, 1, col_name, UI_A_BOLD, 23, M(COL_NAME));
 	ui_put(scr, 1, col_form, UI_A_BOLD, 10, M(COL_FORM));
-	ui_put(scr, 1, col_lang, UI_A_BOLD, 5, M(COL_LANG));
+	ui_put(scr, 1, col_lang, UI_A_BOLD, 6, M(COL_LANG));
 	ui_put(scr, 1, col_status, UI_A_BOLD, 11, M(COL_STATUS));
 	ui_put(scr, 1, col_prog, UI_A_BOLD, 8, M(COL_PROGRESS));
 	ui_put(scr, 1, col_changed, UI_A_BOLD, -1, M(COL_CHANGED));
@@ -154,9 +154,9 @@ static void cases_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		if (attr)
 			ui_fill(scr, row, 0, scr->cols, attr);
 		ui_printf(scr, row, col_no, attr, 4, "%lld", (long long)iv->seq);
-		ui_put(scr, row, col_name, attr, 24, iv->respondent ? iv->respondent : "-");
+		ui_put(scr, row, col_name, attr, 23, iv->respondent ? iv->respondent : "-");
 		ui_put(scr, row, col_form, attr, 10, iv->form_id ? iv->form_id : "");
-		ui_put(scr, row, col_lang, attr, 5, iv->language ? iv->language : "");
+		ui_put(scr, row, col_lang, attr, 6, iv->language ? iv->language : "");
 		ui_put(scr, row, col_status, attr, 11,
 		       ui_msg_status(store_iv_status_name(iv->status)));
 		ui_printf(scr, row, col_prog, attr, 8, "%d/%d", iv->progress_done,

@@ -85,7 +85,9 @@ static void run_script(const char *name, enum ui_lang lang)
 #define SCREEN_LIST(_) \
 	_(cases_empty, UI_LANG_EN) \
 	_(interview_basic, UI_LANG_EN) \
-	_(interview_full, UI_LANG_EN)
+	_(interview_full, UI_LANG_EN) \
+	_(interview_nav, UI_LANG_EN) \
+	_(cases_search_es, UI_LANG_ES)
 
 SCREEN_LIST(SCREEN_TEST)
 
