@@ -19,6 +19,9 @@ struct srv_backend_ops {
 	status_t (*begin)(void *impl);
 	status_t (*commit)(void *impl);
 	void (*rollback)(void *impl);
+	status_t (*savepoint)(void *impl);
+	status_t (*release)(void *impl);
+	void (*rollback_to)(void *impl);
 
 	status_t (*device_add)(void *impl, const struct sdb_device *d);
 	status_t (*device_get)(void *impl, const char *id, struct sdb_device *out);

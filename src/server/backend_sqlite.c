@@ -13,6 +13,9 @@ static void b_close(void *impl) { server_db_close(DB(impl)); }
 static status_t b_begin(void *impl) { return server_db_begin(DB(impl)); }
 static status_t b_commit(void *impl) { return server_db_commit(DB(impl)); }
 static void b_rollback(void *impl) { server_db_rollback(DB(impl)); }
+static status_t b_savepoint(void *impl) { return server_db_savepoint(DB(impl)); }
+static status_t b_release(void *impl) { return server_db_release(DB(impl)); }
+static void b_rollback_to(void *impl) { server_db_rollback_to(DB(impl)); }
 
 static status_t b_device_add(void *impl, const struct sdb_device *d)
 { return server_db_device_add(DB(impl), d); }
@@ -69,6 +72,9 @@ static const struct srv_backend_ops sqlite_ops = {
 	.begin = b_begin,
 	.commit = b_commit,
 	.rollback = b_rollback,
+	.savepoint = b_savepoint,
+	.release = b_release,
+	.rollback_to = b_rollback_to,
 	.device_add = b_device_add,
 	.device_get = b_device_get,
 	.device_list = b_device_list,

@@ -37,10 +37,23 @@ struct srv_config {
 void srv_config_init(struct srv_config *c);
 void srv_config_release(struct srv_config *c);
 
+struct srv_group_member;
+
 struct srv {
 	struct srv_config cfg;
 	struct srv_backend be;
 	pthread_mutex_t lock;		/* serialises every backend call */
+	/*
+	 * Group commit (srv_ingest.c): batches arriving together share one
+	 * transaction and so one fsync; each waits for that commit before
+	 * it answers.  All fields are guarded by lock, except entering.
+	 */
+	pthread_cond_t group_cond;
+	bool txn_open;
+	uint64_t txn_gen;
+	int txn_members;
+	struct srv_group_member *members;
+	int entering;			/* batch requests about to take lock (atomic) */
 	int64_t last_prune;
 	char *pin;			/* "sha256//..." of the TLS key, or "" */
 };
@@ -87,6 +100,12 @@ enum srv_route_match srv_route_lookup(const char *method, const char *uri);
 /* Fill resp with an error body (section 7 of the protocol). */
 void srv_error(struct srv_response *resp, int status, const char *error, const char *field,
 	       int item, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/*
+ * With lock held: wait until no group transaction is open, before a
+ * write that needs its own transaction (enrolment, reassignment).
+ */
+void srv_wait_idle(struct srv *s);
 
 /* A storage failure as 503 (busy) or 500, without leaking detail. */
 void srv_storage_error(struct srv_response *resp, status_t st);

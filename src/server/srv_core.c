@@ -49,6 +49,7 @@ void srv_config_release(struct srv_config *c)
 static void srv_init_common(struct srv *s)
 {
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->group_cond, NULL);
 	s->last_prune = 0;
 	if (!s->pin)
 		s->pin = xstrdup("");
@@ -182,6 +183,7 @@ void srv_close(struct srv *s)
 	srv_config_release(&s->cfg);
 	free(s->pin);
 	s->pin = NULL;
+	pthread_cond_destroy(&s->group_cond);
 	pthread_mutex_destroy(&s->lock);
 }
 
@@ -456,6 +458,7 @@ status_t srv_enroll_code_new(struct srv *s, const char *team, const char *role,
 	*expires = util_now() + PROTO_ENROLL_TTL;
 	srv_code_hash(code, hash);
 	pthread_mutex_lock(&s->lock);
+	srv_wait_idle(s);
 	st = s->be.ops->code_add(s->be.impl, hash, team, role, *expires);
 	pthread_mutex_unlock(&s->lock);
 	return st;
@@ -498,6 +501,7 @@ static void h_enroll(struct srv *s, const struct srv_request *req,
 	proto_enroll_req_release(&q);
 
 	pthread_mutex_lock(&s->lock);
+	srv_wait_idle(s);
 	st = s->be.ops->begin(s->be.impl);
 	if (st == ST_OK)
 		st = s->be.ops->code_take(s->be.impl, hash, dev.created, dev.team, dev.role);

@@ -281,6 +281,72 @@ static status_t ingest_one(struct ingest *in, const struct proto_item *it, char 
 	}
 }
 
+/*
+ * Group commit.  On this hardware an fsync costs several milliseconds, far
+ * more than storing a batch, so batches that arrive together share one
+ * transaction: a batch that finishes while another is waiting for the lock
+ * leaves the commit to it and waits; the last one in commits for all and
+ * wakes them.  Each batch works inside its own savepoint, so a refused
+ * batch (403) undoes only itself.  Nobody answers 200 before the commit
+ * that holds its items has returned.
+ */
+struct srv_group_member {
+	bool done;
+	status_t st;
+	struct srv_group_member *next;
+};
+
+#define GROUP_MAX 16	/* commit at least every 16 batches, so none waits long */
+
+/* With lock held: join the open transaction, or begin one. */
+static status_t group_join(struct srv *s, struct srv_group_member *m)
+{
+	if (!s->txn_open) {
+		status_t st = s->be.ops->begin(s->be.impl);
+
+		if (st != ST_OK)
+			return st;
+		s->txn_open = true;
+		s->txn_gen++;
+		s->txn_members = 0;
+	}
+	m->done = false;
+	m->st = ST_OK;
+	m->next = s->members;
+	s->members = m;
+	s->txn_members++;
+	return ST_OK;
+}
+
+/* With lock held: commit now, or wait for the batch about to join to do it. */
+static status_t group_finish(struct srv *s, struct srv_group_member *m)
+{
+	struct srv_group_member *p;
+	status_t st;
+
+	if (__atomic_load_n(&s->entering, __ATOMIC_SEQ_CST) > 0 && s->txn_members < GROUP_MAX) {
+		while (!m->done)
+			pthread_cond_wait(&s->group_cond, &s->lock);
+		return m->st;
+	}
+	log_debug("group commit of %d batches", s->txn_members);
+	st = s->be.ops->commit(s->be.impl);
+	s->txn_open = false;
+	for (p = s->members; p; p = p->next) {
+		p->st = st;
+		p->done = true;
+	}
+	s->members = NULL;
+	pthread_cond_broadcast(&s->group_cond);
+	return st;
+}
+
+void srv_wait_idle(struct srv *s)
+{
+	while (s->txn_open)
+		pthread_cond_wait(&s->group_cond, &s->lock);
+}
+
 /* Unpack the body: gunzip when asked, within both size limits. */
 static bool batch_body(struct srv *s, const struct srv_request *req, struct strbuf *plain,
 		       const char **json, size_t *len, struct srv_response *resp)
@@ -321,6 +387,8 @@ void srv_h_batches(struct srv *s, const struct srv_request *req,
 	size_t len, i, forbidden_at = (size_t)-1;
 	int64_t batch_id = 0;
 	int counts[PROTO_RESULT_COUNT] = { 0 };
+	struct srv_group_member member;
+	bool joined, savepoint;
 	char **pre;
 	status_t st;
 
@@ -341,8 +409,15 @@ void srv_h_batches(struct srv *s, const struct srv_request *req,
 		pre[i] = proto_item_check(&b.items[i], &s->cfg.limits);
 	outs = xcalloc(b.n + 1, sizeof(*outs));
 
+	/* Announce ourselves first, so a batch that finishes now waits for us. */
+	__atomic_add_fetch(&s->entering, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_lock(&s->lock);
-	st = s->be.ops->begin(s->be.impl);
+	__atomic_sub_fetch(&s->entering, 1, __ATOMIC_SEQ_CST);
+	st = group_join(s, &member);
+	joined = st == ST_OK;
+	if (joined)
+		st = s->be.ops->savepoint(s->be.impl);
+	savepoint = joined && st == ST_OK;
 	for (i = 0; st == ST_OK && i < b.n; i++) {
 		st = ingest_one(&in, &b.items[i], pre[i], &outs[i]);
 		pre[i] = NULL;	/* now owned by outs[i] or freed */
@@ -353,10 +428,18 @@ void srv_h_batches(struct srv *s, const struct srv_request *req,
 	}
 	if (st == ST_OK && forbidden_at == (size_t)-1)
 		st = s->be.ops->batch_add(s->be.impl, dev->id, in.now, (int)b.n, &batch_id);
-	if (st == ST_OK && forbidden_at == (size_t)-1)
-		st = s->be.ops->commit(s->be.impl);	/* durable before we answer */
-	else
-		s->be.ops->rollback(s->be.impl);
+	if (savepoint) {
+		/* Undo only this batch; the others sharing the commit keep theirs. */
+		if (st == ST_OK && forbidden_at == (size_t)-1)
+			st = s->be.ops->release(s->be.impl);
+		else
+			s->be.ops->rollback_to(s->be.impl);
+	}
+	if (joined) {
+		status_t cst = group_finish(s, &member);	/* durable before we answer */
+		if (st == ST_OK)
+			st = cst;
+	}
 	pthread_mutex_unlock(&s->lock);
 	for (i = 0; i < b.n; i++)
 		free(pre[i]);
@@ -409,6 +492,7 @@ status_t srv_reassign(struct srv *s, const char *interview, const char *device)
 	status_t st;
 
 	pthread_mutex_lock(&s->lock);
+	srv_wait_idle(s);
 	st = s->be.ops->begin(s->be.impl);
 	if (st == ST_OK && s->be.ops->interview_get(s->be.impl, interview, &iv) != ST_OK)
 		st = st_error(ST_NOTFOUND, "no interview %s on this server", interview);

@@ -48,6 +48,9 @@ static const char server_schema[] =
 	_(BEGIN, "BEGIN IMMEDIATE") \
 	_(COMMIT, "COMMIT") \
 	_(ROLLBACK, "ROLLBACK") \
+	_(SAVEPOINT, "SAVEPOINT srv_batch") \
+	_(RELEASE, "RELEASE srv_batch") \
+	_(ROLLBACK_TO, "ROLLBACK TO srv_batch") \
 	_(DEV_ADD, "INSERT INTO srv_devices(id,team,role,public_key,label,created) VALUES(?,?,?,?,?,?)") \
 	_(DEV_GET, "SELECT id,team,role,public_key,label,created,revoked FROM srv_devices WHERE id=?") \
 	_(DEV_LIST, "SELECT id,team,role,public_key,label,created,revoked FROM srv_devices ORDER BY created,id") \
@@ -282,6 +285,22 @@ void server_db_rollback(struct server_db *db)
 {
 	if (!sqlite3_get_autocommit(db->db))
 		sdb_done(db, sdb_bind(db, SDB_ROLLBACK, ""), "rolling back");
+}
+
+status_t server_db_savepoint(struct server_db *db)
+{
+	return sdb_done(db, sdb_bind(db, SDB_SAVEPOINT, ""), "starting a savepoint");
+}
+
+status_t server_db_release(struct server_db *db)
+{
+	return sdb_done(db, sdb_bind(db, SDB_RELEASE, ""), "releasing a savepoint");
+}
+
+void server_db_rollback_to(struct server_db *db)
+{
+	sdb_done(db, sdb_bind(db, SDB_ROLLBACK_TO, ""), "rolling back to a savepoint");
+	sdb_done(db, sdb_bind(db, SDB_RELEASE, ""), "releasing a savepoint");
 }
 
 status_t server_db_device_add(struct server_db *db, const struct sdb_device *d)

@@ -94,6 +94,14 @@ void server_db_close(struct server_db *db);
 status_t server_db_begin(struct server_db *db);
 status_t server_db_commit(struct server_db *db);
 void server_db_rollback(struct server_db *db);
+/*
+ * A savepoint inside the transaction, so that one request's work can be
+ * undone without undoing the others that share its commit.
+ */
+status_t server_db_savepoint(struct server_db *db);
+status_t server_db_release(struct server_db *db);
+/* Undo back to the savepoint and drop it. */
+void server_db_rollback_to(struct server_db *db);
 
 /* Devices. ST_NOTFOUND when absent. */
 status_t server_db_device_add(struct server_db *db, const struct sdb_device *d);

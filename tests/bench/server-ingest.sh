@@ -13,7 +13,7 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 
 "$build/senda-server" init --data "$dir/srv" >/dev/null
 "$build/senda-server" run --data "$dir/srv" --listen 127.0.0.1:0 --insecure-loopback \
-	--port-file "$dir/port" --log-level warn &
+	--port-file "$dir/port" --log-level ${BENCH_LOG:-warn} &
 pid=$!
 for _ in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
 for _ in $(seq 1 "$clients"); do

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@ struct device {
 static int call(struct srv *s, struct device *dev, const char *method, const char *uri,
 		const char *body, int64_t skew, struct strbuf *out)
 {
-	static char nonce[33], ts[32], sig_hex[129];
+	char nonce[33], ts[32], sig_hex[129];
 	struct fake f = { .n = 0 };
 	struct srv_request req = { 0 };
 	struct srv_response resp;
@@ -397,6 +398,64 @@ static void test_replay(void **state)
 	strbuf_release(&ss);
 }
 
+/* Concurrent batches share commits; a refused one undoes only itself. */
+struct writer {
+	struct fixture *fx;
+	struct device *dev;
+	const char *iv;		/* referrals attach here; another team's: 403 */
+	int ok, forbidden;
+};
+
+static void *writer_run(void *arg)
+{
+	struct writer *w = arg;
+	struct strbuf out = STRBUF_INIT;
+
+	for (int i = 0; i < 10; i++) {
+		struct proto_batch b;
+		struct strbuf body = STRBUF_INIT;
+		int st;
+
+		proto_batch_init(&b);
+		for (int j = 0; j < 5; j++) {
+			char id[37];
+			uuid_v4(id);
+			proto_batch_add(&b, id, PROTO_KIND_REFERRAL, w->iv, "{\"service\":\"shelter\"}");
+		}
+		proto_batch_encode(&b, false, &body);
+		st = call(&w->fx->s, w->dev, "POST", "/v1/batches", body.buf, 0, &out);
+		if (st == 200)
+			w->ok++;
+		else if (st == 403)
+			w->forbidden++;
+		proto_batch_release(&b);
+		strbuf_release(&body);
+	}
+	strbuf_release(&out);
+	return NULL;
+}
+
+static void test_group_commit(void **state)
+{
+	struct fixture *fx = *state;
+	struct writer w[4];
+	pthread_t th[4];
+	int64_t items, conflicts;
+
+	assert_int_equal(upload(fx, &fx->cw, IV1, PROTO_KIND_INTERVIEW, NULL, SUBMITTED, NULL), PROTO_STORED);
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct writer){ fx, i == 3 ? &fx->other : i == 1 ? &fx->cw_b : &fx->cw, IV1, 0, 0 };
+		pthread_create(&th[i], NULL, writer_run, &w[i]);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(w[0].ok + w[1].ok + w[2].ok, 30);
+	assert_int_equal(w[3].forbidden, 10);
+	assert_int_equal(fx->s.be.ops->counts(fx->s.be.impl, &items, &conflicts), ST_OK);
+	assert_int_equal(items, 1 + 30 * 5);
+	assert_false(fx->s.txn_open);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -409,6 +468,7 @@ int main(void)
 		T(test_review_state_machine),
 		T(test_expired_cursor),
 		T(test_replay),
+		T(test_group_commit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
