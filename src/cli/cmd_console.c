@@ -48,6 +48,7 @@ int cmd_console(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "keys", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app_options ao;
@@ -58,9 +59,14 @@ int cmd_console(struct cli *cli, int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hk", longopts, NULL)) != -1) {
 		if (c == 'h') {
-			printf("usage: senda console\n");
+			printf("usage: senda console [--keys]\n");
+			return 0;
+		}
+		if (c == 'k') {
+			/* The default key table, as docs/console.md has it. */
+			ui_keys_markdown(stdout);
 			return 0;
 		}
 		return cli_usage_error("unknown option for console");

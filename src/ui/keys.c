@@ -213,3 +213,23 @@ const char *ui_keys_check(const char *key, const char *value)
 	}
 	return NULL;
 }
+
+void ui_keys_markdown(FILE *out)
+{
+	struct ui_keymap km;
+	size_t i;
+
+	ui_keymap_init(&km);
+	for (i = 0; i < ui_n_actions; i++) {
+		const struct ui_action_info *a = &ui_actions[i];
+		char keys[64];
+
+		if (!a->name) {
+			fprintf(out, "\n### %s\n\n| Keys | Action (for [keys]) | What it does |\n"
+				"|---|---|---|\n", a->help);
+			continue;
+		}
+		ui_keymap_describe(&km, a->id, keys, sizeof(keys));
+		fprintf(out, "| %s | `%s` | %s |\n", keys, a->name, a->help);
+	}
+}

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
 	UI_KEY_BASE = 0x200000,
@@ -140,6 +141,12 @@ const char *ui_keymap_bind(struct ui_keymap *km, const char *name, const char *v
 enum ui_action ui_keymap_lookup(const struct ui_keymap *km, int key, unsigned view);
 /* "F2, C-t" for the help screen and hints. */
 void ui_keymap_describe(const struct ui_keymap *km, enum ui_action a, char *buf, size_t n);
+
+/*
+ * The key table as Markdown (docs/console.md and `senda console --keys`):
+ * one "| keys | name | help |" row per action under a heading per group.
+ */
+void ui_keys_markdown(FILE *out);
 
 /*
  * Checker for the config's [keys] section (the lead's option table calls

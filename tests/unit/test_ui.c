@@ -9,10 +9,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "util/util.h"
 
 #include "ui/keys.h"
 #include "ui/lineedit.h"
@@ -226,6 +229,24 @@ static void test_action_table(void **state)
 	assert_int_equal(named, UI_ACT_COUNT_ - 1);
 }
 
+/* docs/console.md carries the key table exactly as the action table makes it. */
+static void test_docs_keys(void **state)
+{
+	char *want = NULL, *doc;
+	size_t len = 0;
+	FILE *f = open_memstream(&want, &len);
+
+	(void)state;
+	ui_keys_markdown(f);
+	fclose(f);
+	doc = file_read_all("docs/console.md", NULL);
+	assert_non_null(doc);
+	if (!strstr(doc, want))
+		fail_msg("docs/console.md: key table differs from 'senda console --keys'");
+	free(doc);
+	free(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_keys_check),
 		cmocka_unit_test(test_action_table),
+		cmocka_unit_test(test_docs_keys),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
