@@ -50,6 +50,8 @@ struct push {
 	 * waits for the next pass.
 	 */
 	int64_t started;
+	/* Items per request; a 413 halves it for the rest of the pass. */
+	size_t batch;
 	/* Items the server failed on while alone, this pass: id -> count. */
 	struct push_break { char id[37]; int n; } *breaks;
 	size_t n_breaks, alloc_breaks;
@@ -299,6 +301,8 @@ static status_t send_items(struct push *p, struct store_outbox_item **v, size_t 
 		if (n > 1) {
 			/* Find the item that breaks the request by halving. */
 			size_t h = n / 2;
+			if (resp.status == 413 && h < p->batch)
+				p->batch = h;
 			log_info("sync: batch of %zu failed (HTTP %ld); splitting", n, resp.status);
 			s = send_items(p, v, h);
 			if (s != ST_UNREACHABLE)
@@ -350,7 +354,7 @@ static status_t push_outbox(struct push *p)
 	status_t s = ST_OK;
 	for (;;) {
 		struct store_outbox_list due = STORE_OUTBOX_LIST_INIT;
-		s = store_outbox_due(st, p->started, p->o->batch_size, &due);
+		s = store_outbox_due(st, p->started, p->batch, &due);
 		if (s != ST_OK || !due.n) {
 			store_outbox_list_release(&due);
 			break;
@@ -412,7 +416,8 @@ status_t sync_pass(struct store *st, const struct sync_opts *o, struct sync_stat
 		log_info("sync: %lld items were left sending by an earlier run; sending again",
 			 (long long)recovered);
 
-	struct push p = { .c = &c, .o = o, .stats = stats, .started = util_now() };
+	struct push p = { .c = &c, .o = o, .stats = stats, .started = util_now(),
+			  .batch = o->batch_size ? o->batch_size : 50 };
 	s = push_outbox(&p);
 	free(p.breaks);
 	if (s == ST_OK) {
