@@ -350,8 +350,8 @@ static void iv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 	sync_widget(iv);
 	it = app_session_current(s);
 	q = cur_q(iv);
-	snprintf(title, sizeof(title), "%s  [%s]", form_text(s->form, &s->form->title, s->lang),
-		 s->form->languages[s->lang]);
+	snprintf(title, sizeof(title), "#%lld  %s  [%s]", (long long)s->iv.seq,
+		 form_text(s->form, &s->form->title, s->lang), s->form->languages[s->lang]);
 	ui_draw_title(ui, scr, title);
 	if (!it) {
 		ui_put(scr, 2, 2, 0, -1, M(REVIEW_OK));
@@ -454,8 +454,7 @@ static void iv_status(struct ui *ui, struct view *v, char *buf, size_t n)
 		snprintf(buf + used, n - used, M(ERRORS), p.errors);
 		used = strlen(buf);
 	}
-	snprintf(buf + used, n - used, " | %s | #%lld | ",
-		 s->saved ? M(SAVED) : M(NOT_SAVED), (long long)s->iv.seq);
+	snprintf(buf + used, n - used, " | %s | ", s->saved ? M(SAVED) : M(NOT_SAVED));
 	used = strlen(buf);
 	snprintf(buf + used, n - used, M(SYNC_OFFLINE), app_queued(ui->app));
 }

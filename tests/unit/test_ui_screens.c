@@ -1,7 +1,7 @@
 /*
  * test_ui_screens.c - the console driven in-process by key scripts: each
  * tests/screens/NAME.keys runs against a fresh in-memory store with the
- * forms in tests/forms/console, at 80x24 with "now" pinned, and the final
+ * forms in tests/forms/console (or the shipped forms/), at 80x24 with "now" pinned, and the final
  * screen must equal tests/screens/NAME.screen (`expect` steps inside the
  * script check screens on the way).  SENDA_UPDATE_SCREENS=1 rewrites the
  * expected files after a deliberate change of layout.
@@ -31,7 +31,7 @@ static char *read_text(const char *path)
 	return s;
 }
 
-static void run_script(const char *name, enum ui_lang lang)
+static void run_script(const char *name, enum ui_lang lang, const char *forms)
 {
 	struct app_options ao = { 0 };
 	struct ui_options uo = { 0 };
@@ -44,7 +44,7 @@ static void run_script(const char *name, enum ui_lang lang)
 	FILE *f;
 	int rc;
 
-	ao.forms_dir = "tests/forms/console";
+	ao.forms_dir = forms;
 	app = app_new(&ao);
 	assert_int_equal(app_unlock(app, ""), ST_OK);	/* in-memory store */
 	uo.lang = lang;
@@ -80,21 +80,24 @@ static void run_script(const char *name, enum ui_lang lang)
 	free(want_path);
 }
 
-#define SCREEN_TEST(name, lang) \
-	static void test_##name(void **state) { (void)state; run_script(#name, lang); }
+#define CONSOLE_FORMS "tests/forms/console"
+#define SHIPPED_FORMS "forms"
+#define SCREEN_TEST(name, lang, forms) \
+	static void test_##name(void **state) { (void)state; run_script(#name, lang, forms); }
 #define SCREEN_LIST(_) \
-	_(cases_empty, UI_LANG_EN) \
-	_(interview_basic, UI_LANG_EN) \
-	_(interview_full, UI_LANG_EN) \
-	_(interview_nav, UI_LANG_EN) \
-	_(cases_search_es, UI_LANG_ES)
+	_(cases_empty, UI_LANG_EN, CONSOLE_FORMS) \
+	_(interview_basic, UI_LANG_EN, CONSOLE_FORMS) \
+	_(interview_full, UI_LANG_EN, CONSOLE_FORMS) \
+	_(interview_nav, UI_LANG_EN, CONSOLE_FORMS) \
+	_(cases_search_es, UI_LANG_ES, CONSOLE_FORMS) \
+	_(intake_es, UI_LANG_ES, SHIPPED_FORMS)
 
 SCREEN_LIST(SCREEN_TEST)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define SCREEN_ENTRY(name, lang) cmocka_unit_test(test_##name),
+#define SCREEN_ENTRY(name, lang, forms) cmocka_unit_test(test_##name),
 		SCREEN_LIST(SCREEN_ENTRY)
 	};
 
