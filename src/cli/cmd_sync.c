@@ -12,11 +12,13 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -137,6 +139,37 @@ static void watch_sleep(int64_t ms)
 	}
 }
 
+/*
+ * One pass at a time per store: a second one (the timer while a person
+ * runs sync by hand) would put the first one's in-flight items back in the
+ * queue as "left by a crash".  Harmless for the server, which dedupes, but
+ * a ledger that flickers.  The lock file is empty; the kernel drops the
+ * lock when the process dies, so kill -9 leaves nothing stale.
+ */
+static status_t sync_lock(struct cli *cli, int *fd_out)
+{
+	char *path = path_join(cli->data_dir, "sync.lock");
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	status_t s = ST_OK;
+	if (fd < 0)
+		s = st_error(ST_IO, "%s: %s", path, strerror(errno));
+	else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		fd = -1;
+		s = st_error(ST_BUSY, "another 'senda sync' is running on this store; "
+			     "try again when it is done");
+	}
+	free(path);
+	*fd_out = fd;
+	return s;
+}
+
+static void sync_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Failures worth another attempt in --watch; the rest need a person. */
 static bool watch_retryable(status_t s)
 {
@@ -217,7 +250,11 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 	}
 	for (;;) {
 		struct sync_stats stats;
-		s = sync_pass(st, &so, &stats);
+		int lock = -1;
+		s = sync_lock(cli, &lock);
+		if (s == ST_OK)
+			s = sync_pass(st, &so, &stats);
+		sync_unlock(lock);
 		bar_clear(&out);
 		bool tty = isatty(STDOUT_FILENO);
 		if (s == ST_OK && !quiet && (tty || out.verbose))

@@ -32,3 +32,11 @@ expect_exit 0 client c1 sync
 expect_eq "all delivered" 62 "$(ledger_count c1 delivered)"
 srv_stop
 expect_exit 0 "$TOOLS/sync-srvcheck" --data "$SRV_DIR" "$TMPDIR/c1.ids"
+
+# One pass at a time per store: a second sync says so and leaves it alone.
+flock "$TMPDIR/c1/data/sync.lock" sleep 3 &
+holder=$!
+while flock -n "$TMPDIR/c1/data/sync.lock" true; do sleep 0.05; done
+expect_exit 7 client c1 sync
+expect_contains "busy" "another 'senda sync' is running" "$err"
+wait "$holder"
