@@ -526,7 +526,7 @@ static void h_enroll(struct srv *s, const struct srv_request *req,
 		srv_storage_error(resp, st);
 		return;
 	}
-	log_info("enrolled device %s team-role %s", dev.id, dev.role);
+	log_info("enrolled device %s (team %s, role %s)", dev.id, dev.team, dev.role);
 	memcpy(r.device, dev.id, sizeof(r.device));
 	r.team = dev.team;
 	r.role = dev.role;
