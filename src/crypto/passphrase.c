@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -14,6 +15,18 @@
 #include "crypto/crypto.h"
 
 #define PASS_MAX 1024
+
+/* Ctrl-C at the prompt must not leave the terminal without echo. */
+static int prompt_tty = -1;
+static struct termios prompt_saved;
+
+static void prompt_interrupted(int sig)
+{
+	if (prompt_tty >= 0)
+		tcsetattr(prompt_tty, TCSAFLUSH, &prompt_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
 
 /* One byte at a time: a buffered read would swallow the next line, which
  * may be the next passphrase (keys change, keys rotate). */
@@ -52,7 +65,9 @@ static status_t passphrase_read(int fd, const char *prompt, bool allow_empty, ch
 				size_t *len)
 {
 	char *buf = crypto_secure_alloc(PASS_MAX);
+	struct sigaction on_sig, old_int, old_term;
 	struct termios old, quiet;
+	bool have_old = false;
 	status_t st;
 	int tty = -1;
 
@@ -66,13 +81,26 @@ static status_t passphrase_read(int fd, const char *prompt, bool allow_empty, ch
 		if (prompt && write(tty, prompt, strlen(prompt)) < 0)
 			(void)0;
 		if (tcgetattr(tty, &old) == 0) {
+			have_old = true;
 			quiet = old;
 			quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 			quiet.c_lflag |= ICANON;
+			prompt_saved = old;
+			prompt_tty = tty;
+			memset(&on_sig, 0, sizeof(on_sig));
+			on_sig.sa_handler = prompt_interrupted;
+			sigaction(SIGINT, &on_sig, &old_int);
+			sigaction(SIGTERM, &on_sig, &old_term);
 			tcsetattr(tty, TCSAFLUSH, &quiet);
 		}
 		st = read_line(tty, buf, len);
-		tcsetattr(tty, TCSAFLUSH, &old);
+		if (have_old)
+			tcsetattr(tty, TCSAFLUSH, &old);
+		if (prompt_tty >= 0) {
+			sigaction(SIGINT, &old_int, NULL);
+			sigaction(SIGTERM, &old_term, NULL);
+			prompt_tty = -1;
+		}
 		if (write(tty, "\n", 1) < 0)
 			(void)0;
 		close(tty);
