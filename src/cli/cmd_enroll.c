@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "cli/store_unlock.h"
 #include "store/store.h"
 #include "sync/sync.h"
 #include "util/util.h"
@@ -45,22 +45,8 @@ int cmd_enroll(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("--pin: expected sha256//BASE64, as senda-server enroll "
 				       "prints it");
 
-	if (!store_exists(cli->data_dir))
-		return cli_fail(st_error(ST_NOSTORE, "%s: no store found; run 'senda init' first",
-					 cli->data_dir));
-	struct store_open_opts so;
-	memset(&so, 0, sizeof(so));
-	so.kdf.memory_kib = (uint32_t)opt_num(cli->config, "store", "kdf_memory");
-	so.kdf.iterations = (uint32_t)opt_num(cli->config, "store", "kdf_iterations");
-	so.busy_timeout_ms = (int)opt_num(cli->config, "store", "busy_timeout") * 1000;
-	char *pass = NULL;
-	size_t len = 0;
 	struct store *st = NULL;
-	status_t s = crypto_passphrase_read(cli->passphrase_fd, "Passphrase: ", &pass, &len);
-	if (s == ST_OK) {
-		s = store_open(cli->data_dir, pass, len, false, &so, &st);
-		crypto_secure_free(pass);
-	}
+	status_t s = cli_store_open(cli, false, &st);
 	if (s != ST_OK)
 		return cli_fail(s);
 	struct sync_enrollment e;

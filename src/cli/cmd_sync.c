@@ -22,33 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "crypto/crypto.h"
+#include "cli/store_unlock.h"
 #include "store/store.h"
 #include "sync/backoff.h"
 #include "sync/sync.h"
 #include "util/log.h"
 #include "util/util.h"
-
-/* Open the store with the passphrase from --passphrase-fd or the terminal. */
-static status_t sync_open_store(struct cli *cli, struct store **out)
-{
-	char *pass = NULL;
-	size_t len = 0;
-	struct store_open_opts so;
-	if (!store_exists(cli->data_dir))
-		return st_error(ST_NOSTORE, "%s: no store found; run 'senda init' first",
-				cli->data_dir);
-	memset(&so, 0, sizeof(so));
-	so.kdf.memory_kib = (uint32_t)opt_num(cli->config, "store", "kdf_memory");
-	so.kdf.iterations = (uint32_t)opt_num(cli->config, "store", "kdf_iterations");
-	so.busy_timeout_ms = (int)opt_num(cli->config, "store", "busy_timeout") * 1000;
-	status_t s = crypto_passphrase_read(cli->passphrase_fd, "Passphrase: ", &pass, &len);
-	if (s != ST_OK)
-		return s;
-	s = store_open(cli->data_dir, pass, len, false, &so, out);
-	crypto_secure_free(pass);
-	return s;
-}
 
 /* ---- output ---- */
 
@@ -234,7 +213,7 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 	so.ctx = &out;
 
 	struct store *st = NULL;
-	status_t s = sync_open_store(cli, &st);
+	status_t s = cli_store_open(cli, false, &st);
 	if (s != ST_OK)
 		return cli_fail(s);
 
@@ -313,7 +292,7 @@ static int sync_log(struct cli *cli, int argc, char **argv)
 					       "delivered|quarantined]...");
 	}
 	struct store *st = NULL;
-	status_t s = sync_open_store(cli, &st);
+	status_t s = cli_store_open(cli, false, &st);
 	if (s != ST_OK)
 		return cli_fail(s);
 	struct store_outbox_list l = STORE_OUTBOX_LIST_INIT;
@@ -352,7 +331,7 @@ static int sync_retry(struct cli *cli, int argc, char **argv)
 	if (argc != 2)
 		return cli_usage_error("usage: senda sync retry ID");
 	struct store *st = NULL;
-	status_t s = sync_open_store(cli, &st);
+	status_t s = cli_store_open(cli, false, &st);
 	if (s != ST_OK)
 		return cli_fail(s);
 	struct store_outbox_item it;
