@@ -77,6 +77,7 @@
 	_(STATUS_completed,"completed",                          "completada") \
 	_(STATUS_returned,"returned",                            "devuelta") \
 	_(RESUME_AT,      "Resuming at %s",                      "Continuando en %s") \
+	_(RESUME_OFFER,   "Interview #%lld was left at %s: Enter resumes it.", "La entrevista #%lld quedó en %s: Intro la continúa.") \
 	_(AMENDING,       "Editing a completed interview: changes are recorded as an amendment.", "Editando una entrevista completada: los cambios quedan como enmienda.")
 
 enum ui_msg {

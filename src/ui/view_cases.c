@@ -109,6 +109,13 @@ static bool cases_open(struct ui *ui, struct view *v, void *arg)
 	c->search.max_bytes = 200;
 	v->priv = c;
 	cases_load(ui, c);
+	/* After a start or an unlock: offer the draft last worked on. */
+	if (c->n_shown) {
+		const struct store_interview *iv = &c->all.v[c->shown[0]];
+		if (iv->status == STORE_IV_DRAFT && iv->position && *iv->position)
+			ui_message(ui, UI_A_BOLD, M(RESUME_OFFER), (long long)iv->seq,
+				   iv->position);
+	}
 	return true;
 }
 

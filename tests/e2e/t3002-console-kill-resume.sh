@@ -37,6 +37,7 @@ tmux_start "$SENDA" --config "$CFG"
 tmux_wait "Passphrase:"
 tmux_text "$PASS"; tmux_keys Enter
 tmux_wait "$CANARY Pérez"		# the case list shows who it is about
+tmux_wait "Interview #1 was left at age: Enter resumes it."
 tmux_keys Enter
 tmux_wait "Resuming at age"
 scr=$(tmux_screen)
