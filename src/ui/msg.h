@@ -55,6 +55,7 @@
 	_(MEMBER_N,       "Member %zu",                          "Miembro %zu") \
 	_(MEMBERS_TITLE,  "Members: a add, Enter edit, d remove, Esc back", "Miembros: a añadir, Intro editar, d quitar, Esc volver") \
 	_(MEMBERS_NONE,   "No members yet. Press a to add one.", "Aún no hay miembros. Pulse a para añadir.") \
+	_(MEMBERS_CONFIRM,"Press d again to remove member %zu and all their answers.", "Pulse d otra vez para quitar al miembro %zu y todas sus respuestas.") \
 	_(MEMBERS_MAX,    "No more members allowed.",            "No se permiten más miembros.") \
 	_(TREE_TITLE,     "Sections and questions (Enter jumps)", "Secciones y preguntas (Intro salta)") \
 	_(REVIEW_TITLE,   "Review (Enter jumps, F10 finishes)",  "Revisión (Intro salta, F10 termina)") \

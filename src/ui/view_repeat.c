@@ -16,6 +16,7 @@ struct repeat_view {
 	struct app_session *s;
 	size_t repeat;
 	int sel, top;
+	int confirm;		/* member asked to be removed (+1), 0 none */
 };
 
 static bool repeat_open(struct ui *ui, struct view *v, void *arg)
@@ -102,7 +103,10 @@ static enum ui_result repeat_action(struct ui *ui, struct view *v, enum ui_actio
 	struct repeat_view *r = v->priv;
 	size_t n = form_state_repeat_count(r->s->fs, r->repeat), idx;
 	status_t st;
+	int confirm = r->confirm;
 
+	/* Removing takes the same key twice in a row: answers go with it. */
+	r->confirm = 0;
 	switch (a) {
 	case UI_ACT_BACK:
 		ui_pop(ui);
@@ -127,6 +131,11 @@ static enum ui_result repeat_action(struct ui *ui, struct view *v, enum ui_actio
 	case UI_ACT_REMOVE:
 		if (!n)
 			return UI_HANDLED;
+		if (confirm != r->sel + 1) {
+			r->confirm = r->sel + 1;
+			ui_message(ui, UI_A_WARN, M(MEMBERS_CONFIRM), (size_t)r->sel + 1);
+			return UI_REDRAW;
+		}
 		st = app_session_member_remove(r->s, r->repeat, (size_t)r->sel);
 		if (st != ST_OK)
 			ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
