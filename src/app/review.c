@@ -309,6 +309,21 @@ static char *meta_escalated(const char *meta)
 	return r;
 }
 
+/* Enrolled as a caseworker: the server would refuse its decisions (403). */
+static bool is_caseworker_device(struct store *st)
+{
+	char *role = NULL;
+	bool yes;
+
+	if (store_kv_get(st, "sync.role", &role) != ST_OK) {
+		st_clear();
+		return false;
+	}
+	yes = role && !strcmp(role, "caseworker");
+	free(role);
+	return yes;
+}
+
 static bool meta_is_escalated(const char *meta)
 {
 	json_t *m = json_loads(meta ? meta : "{}", 0, NULL);
@@ -381,6 +396,8 @@ status_t app_review_decide(struct app *app, const char *interview_id, const char
 		return st_error(ST_INVALID, "a return needs a comment: say what to fix");
 	if (d && d->comment && strlen(d->comment) > LC_COMMENT_MAX)
 		return st_error(ST_INVALID, "the comment is longer than %d bytes", LC_COMMENT_MAX);
+	if (is_caseworker_device(st))
+		return st_error(ST_DENIED, "only a supervisor device decides on interviews");
 	ret = store_interview_get(st, interview_id, &iv);
 	if (ret != ST_OK) {
 		store_interview_release(&iv);

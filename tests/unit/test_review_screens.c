@@ -4,8 +4,9 @@
  * queue opens from the case list sorted by urgency then age, j/k and `n`
  * move, Enter opens an interview read-only, `c` writes a comment on the
  * focused question, `r` returns it (recorded and queued in the outbox),
- * and the caseworker's store shows the return's comments beside their
- * questions.  Scripts are tests/screens/review_*.keys (`expect` steps).
+ * and on the caseworker's side the returned interview comes first in the
+ * case list, shows the comments beside their questions, is fixed through
+ * the interview view and resubmitted as one amendment.  Scripts are tests/screens/review_*.keys (`expect` steps).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,6 +41,7 @@ static void seed(struct app *app, const char *id, enum store_iv_status status, c
 	store_answer_list_add(&ans, "consent", "yes", 1);
 	store_answer_list_add(&ans, "given_name", "Ana", 1);
 	store_answer_list_add(&ans, "age", age, 1);
+	store_answer_list_add(&ans, "nationality", "cuba", 1);
 	assert_int_equal(store_interview_import(app->store, &iv, &ans), ST_OK);
 	store_interview_release(&iv);
 	store_answer_list_release(&ans);
@@ -144,7 +146,9 @@ static void test_queue_approve_next(void **state)
 	app_free(app);
 }
 
-/* The caseworker's side: a returned interview shows the comments. */
+/* The caseworker's side: the returned interview is first in the case list,
+ * opens with the comments beside their questions, Enter fixes a question
+ * in the interview view, F10 resubmits. */
 static void test_caseworker_sees_comments(void **state)
 {
 	struct app *app = seeded_app();
@@ -159,6 +163,22 @@ static void test_caseworker_sees_comments(void **state)
 	if (run_keys(app, "review_caseworker", &screen) != 0)
 		fail_msg("script failed; last screen:\n%s", screen);
 	free(screen);
+	/* Fixed through the interview view and resubmitted as an amendment. */
+	assert_int_equal(status_of(app, IV_A), STORE_IV_RESUBMITTED);
+	{
+		struct store_outbox_list ob = STORE_OUTBOX_LIST_INIT;
+		char *v = NULL;
+		assert_int_equal(store_answer_get(app->store, IV_A, "age", &v), ST_OK);
+		assert_string_equal(v, "43");
+		free(v);
+		assert_int_equal(store_outbox_list(app->store, 0, &ob), ST_OK);
+		assert_int_equal(ob.n, 2);
+		assert_string_equal(ob.v[1].kind, "amendment");
+		assert_string_equal(ob.v[1].object_id, IV_A);
+		assert_non_null(strstr(ob.v[1].payload, "\"age\":43"));
+		assert_non_null(strstr(ob.v[1].payload, "\"state\":\"resubmitted\""));
+		store_outbox_list_release(&ob);
+	}
 	app_free(app);
 }
 
