@@ -227,6 +227,17 @@ static status_t ingest_attached(struct ingest *in, const struct proto_item *it,
 	return store_item(in, it, out);
 }
 
+/* What storing a new item means, per kind. */
+static status_t (*const ingest_by_kind[PROTO_KIND_COUNT])(struct ingest *in,
+							  const struct proto_item *it,
+							  struct item_outcome *out) = {
+	[PROTO_KIND_INTERVIEW] = ingest_interview,
+	[PROTO_KIND_AMENDMENT] = ingest_amendment,
+	[PROTO_KIND_REFERRAL] = ingest_attached,
+	[PROTO_KIND_AUDIT] = ingest_attached,
+	[PROTO_KIND_DECISION] = ingest_decision,
+};
+
 static status_t ingest_one(struct ingest *in, const struct proto_item *it, char *precheck,
 			   struct item_outcome *out)
 {
@@ -269,16 +280,7 @@ static status_t ingest_one(struct ingest *in, const struct proto_item *it, char 
 	}
 	if (st != ST_NOTFOUND)
 		return st;
-	switch (it->kind) {
-	case PROTO_KIND_INTERVIEW:
-		return ingest_interview(in, it, out);
-	case PROTO_KIND_AMENDMENT:
-		return ingest_amendment(in, it, out);
-	case PROTO_KIND_DECISION:
-		return ingest_decision(in, it, out);
-	default:
-		return ingest_attached(in, it, out);
-	}
+	return ingest_by_kind[it->kind](in, it, out);
 }
 
 /*
