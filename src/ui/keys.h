@@ -65,7 +65,7 @@ enum {
 	_(SELECT,        select,        "Enter",     "Open the selected line",               V_LISTS) \
 	G("Case list") \
 	_(NEW,           new_interview, "n",         "Start a new interview",                V_CASES) \
-	_(SEARCH,        search,        "/",         "Search by name, form or id",           V_CASES) \
+	_(SEARCH,        search,        "/",         "Search by name, form or id",           V_CASES | V_RQUEUE) \
 	_(FILTER,        filter,        "f",         "Filter by status (cycles)",            V_CASES | V_RQUEUE) \
 	_(SORT,          sort,          "s",         "Sort order (cycles)",                  V_CASES) \
 	G("Interview") \

@@ -1,7 +1,7 @@
 /*
  * view_review_queue.c - the supervisor's review queue: interviews waiting
  * for a decision, most urgent first and then oldest first, with status
- * filter (`f`), j/k movement, Enter to open one read-only, and approve,
+ * filter (`f`), a filter line (`/`: "form=intake flag=gbv by=0b7e"), j/k movement, Enter to open one read-only, and approve,
  * return, escalate and next straight from the list.  Works offline: the
  * queue is the store's copy (app/review.h).
  */
@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "app/review.h"
+#include "ui/lineedit.h"
 #include "ui/ui.h"
 #include "ui/view_review_iv.h"
 #include "util/util.h"
@@ -19,6 +20,9 @@ struct rqueue_view {
 	struct app_review_filter f;
 	int sel, top;
 	bool open_next;		/* the interview view asked for the next one */
+	bool typing;		/* editing the filter line */
+	struct ui_line line;
+	char *form, *flag, *by;	/* parsed from the filter line; owned */
 	char cur_id[37];	/* keep the selection on the same interview */
 };
 
@@ -46,6 +50,8 @@ static bool rqueue_open(struct ui *ui, struct view *v, void *arg)
 
 	(void)arg;
 	r->f = any;
+	ui_line_init(&r->line);
+	r->line.max_bytes = 200;
 	v->priv = r;
 	rqueue_load(ui, r);
 	return true;
@@ -117,6 +123,10 @@ static void rqueue_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		ui_put(scr, row, 48, attr, -1, fl.len ? fl.buf : "");
 		strbuf_release(&fl);
 	}
+	if (r->typing || ui_line_text(&r->line)[0]) {
+		int w = ui_put(scr, scr->rows - 4, 0, UI_A_BOLD, 20, "Filter line: ");
+		ui_line_draw(&r->line, scr, scr->rows - 4, w, scr->cols - w, 0, r->typing);
+	}
 	ui_printf(scr, scr->rows - 3, 1, UI_A_DIM, -1, "Filter: %s   Enter open  a approve  "
 		  "r return  e escalate  n next",
 		  r->f.status < 0 ? (r->f.all ? "all" : "waiting") :
@@ -179,6 +189,9 @@ static enum ui_result rqueue_action(struct ui *ui, struct view *v, enum ui_actio
 	case UI_ACT_SELECT:
 		rqueue_open_item(ui, r);
 		return UI_REDRAW;
+	case UI_ACT_SEARCH:
+		r->typing = true;
+		return UI_REDRAW;
 	case UI_ACT_FILTER:
 		rqueue_next_filter(&r->f);
 		r->sel = 0;
@@ -208,7 +221,74 @@ static void rqueue_close(struct ui *ui, struct view *v)
 
 	(void)ui;
 	app_review_queue_release(&r->q);
+	ui_line_release(&r->line);
+	free(r->form);
+	free(r->flag);
+	free(r->by);
 	free(r);
+}
+
+/*
+ * "form=intake flag=gbv by=0b7e": each key narrows the queue; an unknown
+ * key or a word without '=' is refused with a message, nothing applied.
+ */
+static bool rqueue_parse_line(struct ui *ui, struct rqueue_view *r)
+{
+	char *copy = xstrdup(ui_line_text(&r->line)), *save = NULL, *w;
+	char *form = NULL, *flag = NULL, *by = NULL;
+	bool ok = true;
+
+	for (w = strtok_r(copy, " ", &save); ok && w; w = strtok_r(NULL, " ", &save)) {
+		char **dst = !strncmp(w, "form=", 5) ? &form : !strncmp(w, "flag=", 5) ? &flag :
+			     !strncmp(w, "by=", 3) ? &by : NULL;
+		if (!dst) {
+			ui_message(ui, UI_A_ERROR, "Filter '%s': use form=, flag= or by=", w);
+			ok = false;
+			break;
+		}
+		free(*dst);
+		*dst = xstrdup(strchr(w, '=') + 1);
+	}
+	free(copy);
+	if (!ok) {
+		free(form);
+		free(flag);
+		free(by);
+		return false;
+	}
+	free(r->form);
+	free(r->flag);
+	free(r->by);
+	r->form = form;
+	r->flag = flag;
+	r->by = by;
+	r->f.form = form;
+	r->f.flag = flag;
+	r->f.caseworker = by;
+	return true;
+}
+
+static enum ui_result rqueue_input(struct ui *ui, struct view *v, int key)
+{
+	struct rqueue_view *r = v->priv;
+
+	if (!r->typing)
+		return UI_UNHANDLED;
+	if (key == UI_KEY_ESC) {
+		r->typing = false;
+		return UI_REDRAW;
+	}
+	if (key == UI_KEY_ENTER) {
+		if (rqueue_parse_line(ui, r)) {
+			r->typing = false;
+			r->sel = 0;
+			r->cur_id[0] = 0;
+			app_review_queue_apply(&r->q, &r->f);
+		}
+		return UI_REDRAW;
+	}
+	ui_line_key(&r->line, key);
+	return UI_REDRAW;
 }
 
 const struct view_ops view_review_queue_ops = {
@@ -216,6 +296,7 @@ const struct view_ops view_review_queue_ops = {
 	.bit = V_RQUEUE,
 	.open = rqueue_open,
 	.draw = rqueue_draw,
+	.input = rqueue_input,
 	.action = rqueue_action,
 	.resume = rqueue_resume,
 	.status = rqueue_status,
