@@ -4,6 +4,7 @@
  * map (actions that apply to this view) -> the view's action handler ->
  * redraw of the screen model if asked -> terminal.  Nothing else draws.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,8 +278,32 @@ void ui_feed_key(struct ui *ui, int key)
 		ui_draw(ui);
 }
 
+/*
+ * SIGTERM or SIGHUP (the ssh link or the terminal window went away): leave
+ * like a quit, so the views close (an answer being typed is kept when
+ * valid), the store closes and the terminal is restored.
+ */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;	/* no SA_RESTART: wake up the key wait */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 int ui_run(struct ui *ui)
 {
+	catch_stop_signals();
 	if (ui->opt.keys_script) {
 		if (!ui_script_open(ui, ui->opt.keys_script))
 			return 2;
@@ -304,6 +329,10 @@ int ui_run(struct ui *ui)
 		}
 		if (key == UI_KEY_EOF)
 			break;
+		if (stop_signal) {
+			log_info("console stopped by signal %d", (int)stop_signal);
+			break;
+		}
 		if (key == UI_KEY_TIMEOUT) {
 			if (ui->opt.idle_lock > 0 && app_is_unlocked(ui->app) &&
 			    mono_now() - ui->last_input >= ui->opt.idle_lock)
@@ -315,6 +344,7 @@ int ui_run(struct ui *ui)
 		}
 		ui_feed_key(ui, key);
 	}
+	/* The views stay for ui_release(), called before the store closes. */
 	if (ui->terminal)
 		ui_term_stop(ui);
 	ui->terminal = false;
