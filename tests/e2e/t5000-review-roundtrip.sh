@@ -41,6 +41,18 @@ expect_contains "other team" "review queue: 0 interviews" "$out"
 expect_exit 77 client cw review pull
 expect_contains "caseworker refused" "403" "$err$out"
 
+# Bad requests get one line and their exit status; nothing is queued.
+expect_exit 77 client cw review approve 1
+expect_contains "caseworker cannot decide" "only a supervisor device decides" "$err"
+expect_exit 8 client sup review show 99
+expect_exit 2 client sup review return 1 --on "no equals sign"
+long=$(head -c 2100 /dev/zero | tr '\0' x)
+expect_exit 11 client sup review return 1 --comment "$long"
+expect_contains "limit named" "longer than 2000 bytes" "$err"
+expect_exit 2 client sup review frobnicate
+expect_exit 0 client sup sync log
+expect_contains "nothing queued by the refusals" "0 queued" "$out"
+
 # Return: a comment is required; one goes on the age question.
 expect_exit 11 client sup review return 1
 expect_contains "needs a comment" "a return needs a comment" "$err"
