@@ -645,6 +645,28 @@ static enum ui_result choice_input(struct iv_view *iv, int key, bool multi)
 	return UI_UNHANDLED;
 }
 
+/*
+ * While typing a number or a date, say at once when the text cannot be one
+ * (a date only once it is complete); range checks come with Enter, when
+ * the answer is set and the form's own rules run.
+ */
+static void live_check(struct iv_view *iv, const struct form_question *q)
+{
+	const struct app_item *it = app_session_current(iv->s);
+	const char *text = ui_line_text(&iv->edit);
+	struct form_value v = FORM_VALUE_INIT;
+
+	set_error(iv, NULL);
+	if (!it || !*text)
+		return;
+	if (q->type != FORM_Q_INTEGER && q->type != FORM_Q_DECIMAL &&
+	    !(q->type == FORM_Q_DATE && strlen(text) >= 10))
+		return;
+	if (form_value_parse(iv->s->form, it->ref.q, text, &v) != ST_OK)
+		set_error(iv, st_detail(ST_INVALID));
+	form_value_release(&v);
+}
+
 static enum ui_result iv_input(struct ui *ui, struct view *v, int key)
 {
 	struct iv_view *iv = v->priv;
@@ -685,7 +707,7 @@ static enum ui_result iv_input(struct ui *ui, struct view *v, int key)
 		if (key == UI_KEY_UP || key == UI_KEY_DOWN)
 			return UI_UNHANDLED;
 		if (ui_line_key(&iv->edit, key)) {
-			set_error(iv, NULL);
+			live_check(iv, q);
 			return UI_REDRAW;
 		}
 		return UI_UNHANDLED;
