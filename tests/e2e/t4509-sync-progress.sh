@@ -8,15 +8,15 @@
 
 srv_start
 client_new c1
-fill c1 --interviews 20 --referrals 4
-proxy_start --rate 1 --faults latency --latency-ms 400
+fill c1 --interviews 10 --referrals 4
+proxy_start --rate 1 --faults latency --latency-ms 250
 
 tmux_start bash -c "echo '$SYNC_PASS' | SENDA_HOME='$TMPDIR/c1/data' '$SENDA' \
 	--config '$TMPDIR/c1.ini' --set 'sync.server=$PROXY_URL' --passphrase-fd 0 sync --batch 5"
 trap 'rc=$?; tmux_stop; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
-tmux_wait "sync [#"
-tmux_wait "/100"
-tmux_wait "sync: 100 delivered, 0 quarantined, 0 waiting"
+tmux_wait "sync [#" 60
+tmux_wait "/50" 60
+tmux_wait "sync: 50 delivered, 0 quarantined, 0 waiting" 90
 expect_eq "exit status" 0 "$(tmux_exit_status)"
 case $(tmux_screen) in *"sync ["*) fail "the progress bar was left on screen" ;; esac
 
