@@ -77,6 +77,16 @@ expect_exit 0 "$SENDA_SERVER" devices list --data "$SRV_DATA"
 expect_contains "revoked listed" "$dev	t1	caseworker	revoked" "$out"
 srv_stop
 
+# run from a config file alone
+printf '[server]\ndata = %s\nlisten = 127.0.0.1:0\ninsecure_loopback = yes\nport_file = %s\n[log]\nlevel = warn\n' \
+	"$SRV_DATA" "$TMPDIR/cfg.port" >"$TMPDIR/run.ini"
+"$SENDA_SERVER" run --config "$TMPDIR/run.ini" 2>>"$TMPDIR/server.log" &
+SRV_PID=$!
+for _ in $(seq 1 200); do [ -s "$TMPDIR/cfg.port" ] && break; sleep 0.05; done
+expect_exit 0 curl -s "http://127.0.0.1:$(cat "$TMPDIR/cfg.port")/v1/nothing"
+expect_contains "configured server answers" '"error":"not_found"' "$out"
+srv_stop
+
 # HTTPS with the key from init; the pin matches, another pin does not
 "$SENDA_SERVER" run --data "$SRV_DATA" --listen 127.0.0.1:0 --port-file "$TMPDIR/tls.port" \
 	2>>"$TMPDIR/server.log" &
