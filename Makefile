@@ -66,6 +66,9 @@ MANPAGES  := $(wildcard docs/*.[1-8])
 
 .PHONY: all run test bench fuzz test-run asan bench deps deps-bench deps-fuzz install clean check-build
 .DEFAULT_GOAL := all
+# Keep objects that pattern chains would treat as intermediate: deleting
+# them made every `make run` and `make test` relink the tests.
+.SECONDARY:
 
 all: $(PROGS) $(UNIT_BINS) $(TOOL_BINS)
 
