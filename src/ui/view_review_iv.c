@@ -2,7 +2,9 @@
  * view_review_iv.c - one interview, read-only, for review: every answer
  * with the comment on its question beside it (the supervisor's notes being
  * written, or the comments of the latest return for the caseworker), the
- * overall comment on top, open conflicts at the end.  `c` comments on the
+ * overall comment on top, the form's errors and warnings where no comment
+ * is (when the form is installed here), referrals and open conflicts at
+ * the end.  `c` comments on the
  * focused line (the top line is the overall comment), `a` approves, `r`
  * returns with the comments, `e` escalates, `n` goes to the next waiting
  * interview.  Nothing here edits an answer.
@@ -26,6 +28,9 @@ struct riv_line {
 	char *path;		/* NULL: the overall comment line */
 	char *value;
 	bool conflict;		/* an open conflict, value says both sides */
+	bool info;		/* a referral or flag line: not a question */
+	char *issue;		/* the form's error or warning here, or NULL */
+	bool issue_error;	/* error (else warning) */
 };
 
 struct riv_view {
@@ -48,6 +53,7 @@ static void riv_lines_release(struct riv_view *r)
 	for (i = 0; i < r->n; i++) {
 		free(r->lines[i].path);
 		free(r->lines[i].value);
+		free(r->lines[i].issue);
 	}
 	free(r->lines);
 	r->lines = NULL;
@@ -60,7 +66,61 @@ static void riv_add(struct riv_view *r, const char *path, const char *value, boo
 	r->lines[r->n].path = path ? xstrdup(path) : NULL;
 	r->lines[r->n].value = xstrdup(value ? value : "");
 	r->lines[r->n].conflict = conflict;
+	r->lines[r->n].info = false;
+	r->lines[r->n].issue = NULL;
+	r->lines[r->n].issue_error = false;
 	r->n++;
+}
+
+/*
+ * The form's errors and warnings on each answer, when the form is
+ * installed here (the supervisor sees what the caseworker saw).
+ */
+static void riv_issues(struct ui *ui, struct riv_view *r)
+{
+	struct app_session *s = NULL;
+	struct app_issue_list il = { NULL, 0, 0 };
+	size_t i, k;
+
+	if (app_session_resume(ui->app, r->iv.id, &s) != ST_OK) {
+		st_clear();
+		return;
+	}
+	app_session_issues(s, &il);
+	for (i = 0; i < il.n; i++)
+		for (k = 0; k < r->n; k++) {
+			struct riv_line *l = &r->lines[k];
+			if (!l->path || l->conflict || l->info || l->issue || strcmp(l->path, il.v[i].path))
+				continue;
+			l->issue = xstrdup(*il.v[i].message ? il.v[i].message :
+					   il.v[i].kind == APP_ISSUE_REQUIRED ? "required" : "check");
+			l->issue_error = il.v[i].kind != APP_ISSUE_WARNING;
+		}
+	app_issue_list_release(&il);
+	app_session_free(s);
+}
+
+/* Referrals and protection flags, as info lines after the answers. */
+static void riv_info(struct ui *ui, struct riv_view *r)
+{
+	struct store_referral_list rl = STORE_REFERRAL_LIST_INIT;
+	size_t i;
+
+	if (store_referrals_load(ui->app->store, r->iv.id, &rl) != ST_OK) {
+		st_clear();
+		return;
+	}
+	for (i = 0; i < rl.n; i++) {
+		char *v = xasprintf("%s, %s%s", store_ref_state_name(rl.v[i].state),
+				    rl.v[i].urgency ? rl.v[i].urgency : "normal",
+				    rl.v[i].consent_ok ? "" : ", no consent: stays here");
+		char *p = xasprintf("referral %s", rl.v[i].service ? rl.v[i].service : "?");
+		riv_add(r, p, v, false);
+		r->lines[r->n - 1].info = true;
+		free(p);
+		free(v);
+	}
+	store_referral_list_release(&rl);
 }
 
 static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
@@ -94,6 +154,7 @@ static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
 		for (i = 0; i < al.n; i++)
 			if (!str_ends_with(al.v[i].path, ":ack"))
 				riv_add(r, al.v[i].path, al.v[i].value, false);
+		riv_info(ui, r);
 		for (i = 0; i < xl.n; i++) {
 			char *both = xasprintf("CONFLICT here: %s / theirs: %s",
 					       xl.v[i].local_value ? xl.v[i].local_value : "-",
@@ -104,6 +165,8 @@ static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
 	}
 	store_conflict_list_release(&xl);
 	store_answer_list_release(&al);
+	if (ret == ST_OK)
+		riv_issues(ui, r);
 	return ret;
 }
 
@@ -153,10 +216,11 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 	int rows = scr->rows - 5, i;
 	char title[96];
 
-	snprintf(title, sizeof(title), "Interview %lld  %s  %s%s", (long long)r->iv.seq,
+	snprintf(title, sizeof(title), "Interview %lld  %s  %s%s%s", (long long)r->iv.seq,
 		 r->iv.form_id ? r->iv.form_id : "",
 		 ui_msg_status(store_iv_status_name(r->iv.status)),
-		 r->iv.readonly_note ? "  (read-only)" : "");
+		 r->iv.readonly_note ? "  (read-only)" : "",
+		 r->iv.meta && strstr(r->iv.meta, "\"escalated\":true") ? "  ESCALATED" : "");
 	ui_draw_title(ui, scr, title);
 	ui_list_move(&r->sel, &r->top, (int)r->n, rows, UI_ACT_NONE);
 	for (i = 0; i < rows && r->top + i < (int)r->n; i++) {
@@ -170,11 +234,16 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 			ui_put(scr, row, 22, attr | UI_A_WARN, -1, c ? c : "-");
 			continue;
 		}
-		ui_put(scr, row, 1, attr, 24, l->path);
-		ui_put(scr, row, 26, attr | (l->conflict ? UI_A_ERROR : 0), c ? 24 : -1, l->value);
+		ui_put(scr, row, 1, attr | (l->info ? UI_A_DIM : 0), 24, l->path);
+		ui_put(scr, row, 26, attr | (l->conflict ? UI_A_ERROR : 0), c || l->issue ? 24 : -1,
+		       l->value);
 		if (c) {
 			ui_put(scr, row, 51, attr | UI_A_WARN, 3, "<-");
 			ui_put(scr, row, 54, attr | UI_A_WARN, -1, c);
+		} else if (l->issue) {
+			ui_put(scr, row, 51, attr | (l->issue_error ? UI_A_ERROR : UI_A_WARN), 2, "!");
+			ui_put(scr, row, 53, attr | (l->issue_error ? UI_A_ERROR : UI_A_WARN), -1,
+			       l->issue);
 		}
 	}
 	if (r->editing) {
@@ -249,7 +318,7 @@ static enum ui_result riv_fix(struct ui *ui, struct riv_view *r)
 	const struct riv_line *l = r->n ? &r->lines[r->sel] : NULL;
 	struct view_interview_arg arg = { r->iv.id, NULL, false, 0, 0 };
 
-	if (l && l->path && !l->conflict &&
+	if (l && l->path && !l->conflict && !l->info &&
 	    store_interview_set_position(ui->app->store, r->iv.id, l->path,
 					 r->iv.progress_done, r->iv.progress_total) != ST_OK)
 		st_clear();
@@ -318,7 +387,7 @@ static enum ui_result riv_action(struct ui *ui, struct view *v, enum ui_action a
 		return UI_REDRAW;
 	case UI_ACT_COMMENT:
 	case UI_ACT_SELECT:
-		if (!r->n || r->lines[r->sel].conflict)
+		if (!r->n || r->lines[r->sel].conflict || r->lines[r->sel].info)
 			return UI_HANDLED;
 		r->editing = true;
 		ui_line_set(&r->edit, riv_comment(r, &r->lines[r->sel]) ?
