@@ -134,6 +134,8 @@ void app_session_scope(struct app_session *s, size_t repeat, size_t inst)
 {
 	s->scope_repeat = repeat;
 	s->scope_inst = inst;
+	if (repeat != FORM_NONE)
+		s->last_member = inst;
 	s->cur = (size_t)-1;
 	app_session_refresh(s);
 	s->cur = 0;

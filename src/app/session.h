@@ -39,6 +39,7 @@ struct app_session {
 	/* Navigation scope: the whole form, or one member of a repeat. */
 	size_t scope_repeat;		/* FORM_NONE: whole form */
 	size_t scope_inst;
+	size_t last_member;		/* the member most recently scoped to */
 	struct app_item *items;		/* visible items in the scope */
 	size_t n_items, alloc_items;
 	size_t cur;			/* index into items */

@@ -50,7 +50,7 @@
 	_(YESNO_HINT,     "y/n, Enter accepts",                  "s/n, Intro acepta") \
 	_(DATE_HINT,      "YYYY-MM-DD",                          "AAAA-MM-DD") \
 	_(CALCULATED,     "Calculated",                          "Calculado") \
-	_(MEMBERS,        "%zu members",                         "%zu miembros") \
+	_(MEMBERS,        "members: %zu",                        "miembros: %zu") \
 	_(MEMBERS_OPEN,   "Press Enter to list, add or edit members", "Pulse Intro para ver, añadir o editar miembros") \
 	_(MEMBER_N,       "Member %zu",                          "Miembro %zu") \
 	_(MEMBERS_TITLE,  "Members: a add, Enter edit, d remove, Esc back", "Miembros: a añadir, Intro editar, d quitar, Esc volver") \

@@ -194,6 +194,25 @@ static bool iv_open(struct ui *ui, struct view *v, void *argp)
 	if (!iv->borrowed)
 		memcpy(ui->resume_id, iv->s->iv.id, sizeof(ui->resume_id));
 	v->priv = iv;
+	if (!iv->borrowed && iv->s->scope_repeat != FORM_NONE) {
+		/*
+		 * Left inside a member: this view runs the whole form, at the
+		 * group, with the member list and the member above it, so that
+		 * Esc walks back out the way it was entered.
+		 */
+		size_t rp = iv->s->scope_repeat, inst = iv->s->scope_inst;
+		char *pos = xstrdup(iv->s->iv.position ? iv->s->iv.position : "");
+		struct view_interview_arg marg = { NULL, iv->s, true, rp, inst };
+		app_session_scope(iv->s, FORM_NONE, 0);
+		app_session_goto(iv->s, iv->s->form->repeats[rp].id);
+		iv->s->last_member = inst;
+		load_widget(iv);
+		if (ui_push(ui, &view_repeat_ops, iv->s) &&
+		    ui_push(ui, &view_interview_ops, &marg))
+			app_session_goto(iv->s, pos);
+		free(pos);
+		return true;
+	}
 	load_widget(iv);
 	return true;
 }
@@ -220,7 +239,7 @@ static void iv_close(struct ui *ui, struct view *v)
 {
 	struct iv_view *iv = v->priv;
 
-	if (ui->depth > 0 && ui->app->store && !iv->borrowed)
+	if (ui->depth > 0 && ui->app->store)
 		keep_typed(iv);
 	if (iv->borrowed) {
 		/* Back to the whole form, focused on the group item. */

@@ -32,6 +32,9 @@ static bool repeat_open(struct ui *ui, struct view *v, void *arg)
 		return false;
 	}
 	r->repeat = it->repeat;
+	/* Back on the member last edited (also after a resume inside one). */
+	if (r->s->last_member < form_state_repeat_count(r->s->fs, r->repeat))
+		r->sel = (int)r->s->last_member;
 	v->priv = r;
 	return true;
 }

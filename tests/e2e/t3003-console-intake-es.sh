@@ -49,7 +49,7 @@ for m in "Luis 9" "Rosa 40" "Ana 2"; do
 	tmux_text "$2"; tmux_keys Enter
 	tmux_wait "$1"
 done
-tmux_wait "3 miembros"
+tmux_wait "miembros: 3"
 tmux_keys Escape
 tmux_wait "Miembro del grupo"
 tmux_keys Tab

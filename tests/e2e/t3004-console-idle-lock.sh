@@ -24,6 +24,21 @@ tmux_text "$PASS"; tmux_keys Enter
 tmux_wait "Idalia"
 scr=$(tmux_screen)
 expect_contains "back in the interview" "First name" "$scr"
+
+# Locked (F12) inside a member of the travelling group: the unlock brings
+# back the member, the typed name kept, and Esc walks back out.
+tmux_keys PgDn PgDn
+tmux_wait "Travelling group member"
+tmux_keys Enter; tmux_wait "No members yet"
+tmux_text a; tmux_wait "Member's name"
+tmux_text "Mateo"			# typed, not accepted
+tmux_keys F12
+tmux_wait "Passphrase:"
+tmux_text "$PASS"; tmux_keys Enter
+tmux_wait "Member 1"
+expect_contains "member name kept" "Mateo" "$(tmux_screen)"
+tmux_keys Escape; tmux_wait "Members: a add"
+tmux_keys Escape; tmux_wait "members: 1"
 tmux_keys Escape
 tmux_wait "Idalia"			# the case list names the respondent
 tmux_keys q
