@@ -59,6 +59,7 @@
 	_(MEMBERS_MAX,    "No more members allowed.",            "No se permiten más miembros.") \
 	_(TREE_TITLE,     "Sections and questions (Enter jumps)", "Secciones y preguntas (Intro salta)") \
 	_(REVIEW_TITLE,   "Review (Enter jumps, F10 finishes)",  "Revisión (Intro salta, F10 termina)") \
+	_(REVIEW_FROM_FORM,"Review works on the whole form: Esc to the member list first.", "La revisión es de todo el formulario: primero Esc a la lista de miembros.") \
 	_(REVIEW_OK,      "Nothing is missing. Press F10 to finish.", "No falta nada. Pulse F10 para terminar.") \
 	_(REVIEW_BLOCKED, "Fix the errors above before finishing.", "Corrija los errores antes de terminar.") \
 	_(REVIEW_UNACKED, "Unacknowledged warning",              "Advertencia sin confirmar") \

@@ -100,6 +100,9 @@ struct view_interview_arg {
 	size_t repeat, inst;	/* member scope when borrowed */
 };
 
+/* After the session moved inside a member: show it as if walked into. */
+void ui_interview_show_member(struct ui *ui, struct app_session *s);
+
 /* Views (one file each). */
 extern const struct view_ops view_unlock_ops;
 extern const struct view_ops view_cases_ops;

@@ -195,26 +195,48 @@ static bool iv_open(struct ui *ui, struct view *v, void *argp)
 		memcpy(ui->resume_id, iv->s->iv.id, sizeof(ui->resume_id));
 	v->priv = iv;
 	if (!iv->borrowed && iv->s->scope_repeat != FORM_NONE) {
-		/*
-		 * Left inside a member: this view runs the whole form, at the
-		 * group, with the member list and the member above it, so that
-		 * Esc walks back out the way it was entered.
-		 */
-		size_t rp = iv->s->scope_repeat, inst = iv->s->scope_inst;
-		char *pos = xstrdup(iv->s->iv.position ? iv->s->iv.position : "");
-		struct view_interview_arg marg = { NULL, iv->s, true, rp, inst };
-		app_session_scope(iv->s, FORM_NONE, 0);
-		app_session_goto(iv->s, iv->s->form->repeats[rp].id);
-		iv->s->last_member = inst;
 		load_widget(iv);
-		if (ui_push(ui, &view_repeat_ops, iv->s) &&
-		    ui_push(ui, &view_interview_ops, &marg))
-			app_session_goto(iv->s, pos);
-		free(pos);
+		ui_interview_show_member(ui, iv->s);
 		return true;
 	}
 	load_widget(iv);
 	return true;
+}
+
+/*
+ * The session was moved inside a member (a resume, a review jump) while
+ * the view on top runs the whole form: put that view at the group, with
+ * the member list and the member above it, so that Esc walks back out the
+ * way it would have been entered.
+ */
+void ui_interview_show_member(struct ui *ui, struct app_session *s)
+{
+	size_t rp = s->scope_repeat, inst = s->scope_inst;
+	struct view_interview_arg marg = { NULL, s, true, rp, inst };
+	struct view *top = ui_top(ui);
+	char *pos;
+
+	if (rp == FORM_NONE)
+		return;
+	pos = xstrdup(s->iv.position ? s->iv.position : "");
+	{
+		struct form_ref r;
+		/* Prefer the question the session is on over the saved position. */
+		const struct app_item *it = app_session_current(s);
+		if (it && it->kind == APP_ITEM_QUESTION) {
+			r = it->ref;
+			free(pos);
+			pos = form_ref_path(s->form, r);
+		}
+	}
+	app_session_scope(s, FORM_NONE, 0);
+	app_session_goto(s, s->form->repeats[rp].id);
+	s->last_member = inst;
+	if (top && top->ops == &view_interview_ops)
+		load_widget(top->priv);
+	if (ui_push(ui, &view_repeat_ops, s) && ui_push(ui, &view_interview_ops, &marg))
+		app_session_goto(s, pos);
+	free(pos);
 }
 
 /* Text typed but not accepted when the view goes (idle lock): keep it if valid. */
@@ -773,6 +795,11 @@ static enum ui_result iv_action(struct ui *ui, struct view *v, enum ui_action a)
 		ui_push(ui, &view_tree_ops, s);
 		return UI_REDRAW;
 	case UI_ACT_REVIEW:
+		if (iv->borrowed) {
+			/* Review is of the whole form: from the form, not a member. */
+			ui_message(ui, 0, "%s", M(REVIEW_FROM_FORM));
+			return UI_REDRAW;
+		}
 		ui_push(ui, &view_review_ops, s);
 		return UI_REDRAW;
 	case UI_ACT_LANGUAGE: {

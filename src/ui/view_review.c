@@ -101,9 +101,11 @@ static enum ui_result review_action(struct ui *ui, struct view *v, enum ui_actio
 		return UI_REDRAW;
 	case UI_ACT_SELECT:
 		if (r->issues.n) {
-			app_session_goto(r->s, r->issues.v[r->sel].path);
-			app_session_save_position(r->s);
-			ui_pop(ui);
+			struct app_session *s = r->s;
+			app_session_goto(s, r->issues.v[r->sel].path);
+			app_session_save_position(s);
+			ui_pop(ui);	/* frees r */
+			ui_interview_show_member(ui, s);
 		}
 		return UI_REDRAW;
 	case UI_ACT_FINISH:
