@@ -717,13 +717,15 @@ static enum ui_result iv_input(struct ui *ui, struct view *v, int key)
 	q = cur_q(iv);
 	if (key == UI_KEY_ENTER)
 		return accept(ui, iv);
+	/* Letters never trigger actions on the question page, even where
+	 * nothing is typed (a note, a group): they are answers elsewhere. */
 	if (!q)
-		return UI_UNHANDLED;
+		return ui_key_is_text(key) ? UI_HANDLED : UI_UNHANDLED;
 	if (iv->warn_pending && key != UI_KEY_ESC)
 		iv->warn_pending = false;	/* any edit: the answer is not kept as is */
 	switch (q->type) {
 	case FORM_Q_NOTE:
-		return UI_UNHANDLED;
+		return ui_key_is_text(key) ? UI_HANDLED : UI_UNHANDLED;
 	case FORM_Q_YES_NO:
 		if (key == 'y' || key == 's' || key == 'Y' || key == 'S' || key == '1') {
 			iv->yes = iv->yes_set = true;
