@@ -101,8 +101,8 @@ static void emit(struct push *p, const struct store_outbox_item *it, enum sync_e
 
 /*
  * The interview an item belongs to, for the wire: the payload's own
- * "interview" if it names one, else the object itself for amendments and
- * decisions, else the referral's interview; always translated to the id
+ * "interview" if it names one, else the referral's interview when the
+ * object is a referral, else the object itself; always translated to the id
  * the server knows (sync_int.h).  NULL for an interview item (its own id
  * is the interview's on the server) and for a loose audit entry.
  */
@@ -122,6 +122,7 @@ static char *item_interview(struct sync_client *c, const struct store_outbox_ite
 		}
 	}
 	if (!local && kind == PROTO_KIND_REFERRAL && obj) {
+		/* The object is the referral, or (as the console queues it) the interview. */
 		struct store_referral r;
 		memset(&r, 0, sizeof(r));
 		if (store_referral_get(c->st, obj, &r) == ST_OK && r.interview_id)
@@ -129,7 +130,7 @@ static char *item_interview(struct sync_client *c, const struct store_outbox_ite
 		store_referral_release(&r);
 		st_clear();
 	}
-	if (!local && kind != PROTO_KIND_AUDIT && kind != PROTO_KIND_REFERRAL && obj)
+	if (!local && kind != PROTO_KIND_AUDIT && obj)
 		local = xstrdup(obj);
 	if (!local)
 		return NULL;
@@ -341,6 +342,27 @@ out:
 	return s;
 }
 
+/*
+ * The server takes a referral or an amendment only for an interview it
+ * already has, and the console queues an interview's referrals before the
+ * interview itself (one transaction, either order is the same to it).  So
+ * a batch is picked from a look-ahead window with interview items first,
+ * in queue order otherwise: every interview reaches the server in the same
+ * or an earlier batch than what refers to it.
+ */
+#define SYNC_LOOKAHEAD 64
+
+static size_t batch_pick(struct store_outbox_list *due, struct store_outbox_item **v,
+			 size_t max)
+{
+	size_t n = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < due->n && n < max; i++)
+			if (!strcmp(due->v[i].kind, "interview") == !pass)
+				v[n++] = &due->v[i];
+	return n;
+}
+
 /* Push everything due; ST_UNREACHABLE after repeated link failures. */
 static status_t push_outbox(struct push *p)
 {
@@ -354,24 +376,24 @@ static status_t push_outbox(struct push *p)
 	status_t s = ST_OK;
 	for (;;) {
 		struct store_outbox_list due = STORE_OUTBOX_LIST_INIT;
-		s = store_outbox_due(st, p->started, p->batch, &due);
+		s = store_outbox_due(st, p->started, p->batch + SYNC_LOOKAHEAD, &due);
 		if (s != ST_OK || !due.n) {
 			store_outbox_list_release(&due);
 			break;
 		}
 		struct store_outbox_item **v = xcalloc(due.n, sizeof(*v));
+		size_t n = batch_pick(&due, v, p->batch);
 		s = store_begin(st);
-		for (size_t i = 0; s == ST_OK && i < due.n; i++) {
-			v[i] = &due.v[i];
-			s = store_outbox_mark_sending(st, due.v[i].id);
-			due.v[i].attempts++;
+		for (size_t i = 0; s == ST_OK && i < n; i++) {
+			s = store_outbox_mark_sending(st, v[i]->id);
+			v[i]->attempts++;
 		}
 		if (s == ST_OK)
 			s = store_commit(st);
 		else
 			store_rollback(st);
 		if (s == ST_OK)
-			s = send_items(p, v, due.n);
+			s = send_items(p, v, n);
 		free(v);
 		store_outbox_list_release(&due);
 		if (p->o->on_progress)

@@ -1,8 +1,9 @@
 /*
  * sync-fill - fill a senda store's outbox the way finishing interviews
  * does, for the sync tests, the soak and the benchmark: each interview is
- * completed with its referrals, and its outbox items (the interview, then
- * one per referral) are queued in the same transaction.
+ * completed with its referrals, and its outbox items are queued in the
+ * same transaction and in the console's order (src/app/session.c): one per
+ * referral, with the interview as object, then the interview itself.
  *
  * usage: sync-fill --dir DIR [--create] [--kdf-memory KIB] [--kdf-iterations N]
  *          [--interviews N] [--referrals K] [--ids FILE] [--bad N]
@@ -141,14 +142,9 @@ int main(int argc, char **argv)
 		iv.form_version = xstrdup("2023-05");
 		iv.language = xstrdup("es");
 		iv.status = STORE_IV_COMPLETED;
-		char *payload = interview_payload(seed % 100000);
 		if ((s = store_begin(st)) != ST_OK ||
-		    (s = store_interview_create(st, &iv)) != ST_OK ||
-		    (s = store_outbox_add(st, "interview", iv.id, payload, id)) != ST_OK)
-			die("queueing an interview", s);
-		if (ids)
-			fprintf(ids, "interview %s\n", id);
-		free(payload);
+		    (s = store_interview_create(st, &iv)) != ST_OK)
+			die("creating an interview", s);
 		for (int64_t r = 0; r < n_ref + (k ? 0 : n_bad); r++) {
 			bool bad = r >= n_ref;
 			struct store_referral ref;
@@ -166,16 +162,24 @@ int main(int argc, char **argv)
 				die("adding a referral", s);
 			char *rp = bad ? xstrdup("{\"partner\":\"partner-tapachula\"}") :
 				xasprintf("{\"service\":\"%s\",\"partner\":\"partner-tapachula\","
-					     "\"urgency\":\"%s\",\"fields\":{\"identity.languages\":"
-					     "[\"es\"],\"group.size\":%u}}", svc, ref.urgency,
-					     1 + seed % 4);
-			if ((s = store_outbox_add(st, "referral", ref.id, rp, id)) != ST_OK)
+					     "\"referral\":\"%s\",\"urgency\":\"%s\",\"fields\":"
+					     "{\"identity.languages\":[\"es\"],\"group.size\":%u}}",
+					     svc, ref.id, ref.urgency, 1 + seed % 4);
+			/* As the console queues it: the interview is the object. */
+			if ((s = store_outbox_add(st, "referral", iv.id, rp, id)) != ST_OK)
 				die("queueing a referral", s);
 			if (ids)
 				fprintf(ids, "%s %s\n", bad ? "bad" : "referral", id);
 			free(rp);
 			store_referral_release(&ref);
 		}
+		/* The console queues the interview after its referrals (app/session.c). */
+		char *payload = interview_payload(seed % 100000);
+		if ((s = store_outbox_add(st, "interview", iv.id, payload, id)) != ST_OK)
+			die("queueing an interview", s);
+		if (ids)
+			fprintf(ids, "interview %s\n", id);
+		free(payload);
 		if ((s = store_commit(st)) != ST_OK)
 			die("committing", s);
 		store_interview_release(&iv);
