@@ -30,12 +30,6 @@ $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 	$(quiet) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# store.c keeps a weak store_migrate() so it links without schema.c; from a
-# static archive the linker then never pulls schema.o (the weak definition
-# already satisfies the call) and stores would open with no tables.  Asking
-# for a schema.c symbol pulls schema.o, whose strong store_migrate() wins.
-ALL_LDFLAGS += -Wl,-u,store_schema_latest
-
 # The data API's costs on a real encrypted store (figures, no assertions).
 .PHONY: bench-store-data
 bench: bench-store-data

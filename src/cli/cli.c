@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "crypto/crypto.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -222,6 +223,12 @@ int cli_main(int argc, char **argv)
 	char **args = xcalloc((size_t)argc + 1, sizeof(char *));
 	int rc;
 
+	/*
+	 * Secure memory, and no core dumps, before any passphrase or key can
+	 * exist in this process.
+	 */
+	if (crypto_init() != ST_OK)
+		return cli_fail(ST_ERR);
 	/* A private copy: take_opt() rearranges it. */
 	for (int i = 0; i < argc; i++)
 		args[i] = argv[i];

@@ -27,13 +27,6 @@
 
 #define DEFAULT_BUSY_MS 10000
 
-/* Until store-data's schema.c is linked in, there is nothing to migrate. */
-__attribute__((weak)) status_t store_migrate(struct store *st)
-{
-	(void)st;
-	return ST_OK;
-}
-
 status_t store_sqlite_fail(struct store *st, int rc, const char *what)
 {
 	const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
