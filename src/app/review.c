@@ -598,3 +598,55 @@ status_t app_review_resubmit(struct app_session *s)
 	}
 	return st;
 }
+
+/* ---- referrals after approval ---- */
+
+/* Whether the referral's outbox item (payload names its id) was delivered. */
+static bool referral_delivered(const struct store_outbox_list *ob, const char *ref_id)
+{
+	char *key = xasprintf("\"referral\":\"%s\"", ref_id);
+	bool yes = false;
+	size_t i;
+
+	for (i = 0; i < ob->n && !yes; i++)
+		yes = !strcmp(ob->v[i].kind, "referral") && ob->v[i].payload &&
+		      strstr(ob->v[i].payload, key);
+	free(key);
+	return yes;
+}
+
+status_t app_review_settle_referrals(struct app *app, size_t *n)
+{
+	struct store_interview_list ivs = STORE_INTERVIEW_LIST_INIT;
+	struct store_outbox_list ob = STORE_OUTBOX_LIST_INIT;
+	status_t st;
+	size_t i, k, moved = 0;
+
+	if (n)
+		*n = 0;
+	if (!app->store)
+		return st_error(ST_STATE, "the store is locked");
+	st = store_interviews_list(app->store, STORE_IV_BIT(STORE_IV_APPROVED), &ivs);
+	if (st == ST_OK && ivs.n)
+		st = store_outbox_list(app->store, STORE_OUTBOX_BIT(STORE_OUTBOX_DELIVERED), &ob);
+	for (i = 0; st == ST_OK && i < ivs.n; i++) {
+		struct store_referral_list rl = STORE_REFERRAL_LIST_INIT;
+		st = store_referrals_load(app->store, ivs.v[i].id, &rl);
+		for (k = 0; st == ST_OK && k < rl.n; k++) {
+			const struct store_referral *r = &rl.v[k];
+			if (r->state != STORE_REF_PENDING || !r->consent_ok ||
+			    !lc_find(LC_REFERRAL, "pending", "send", LC_CASEWORKER) ||
+			    !referral_delivered(&ob, r->id))
+				continue;
+			st = store_referral_set_state(app->store, r->id, STORE_REF_SENT);
+			if (st == ST_OK)
+				moved++;
+		}
+		store_referral_list_release(&rl);
+	}
+	store_outbox_list_release(&ob);
+	store_interview_list_release(&ivs);
+	if (n)
+		*n = moved;
+	return st;
+}

@@ -115,6 +115,16 @@ const char *app_review_comment_at(const struct store_comment_list *l, const char
  */
 void app_review_returned_first(struct store_interview_list *l);
 
+/*
+ * After approval, referrals go out: every referral of an approved
+ * interview that has consent, is pending and whose outbox item the server
+ * has acknowledged moves to sent (lifecycle: pending --send--> sent).
+ * Referrals without consent stay pending on the device for good.  Call it
+ * after a sync or when showing interviews; *n (may be NULL) gets how many
+ * moved.  Harmless to call again.
+ */
+status_t app_review_settle_referrals(struct app *app, size_t *n);
+
 struct app_session;
 /*
  * Resubmit a returned interview after the caseworker's fixes (the edits

@@ -207,14 +207,21 @@ static int review_show(struct cli *cli, int argc, char **argv)
 	struct store_comment_list cl = STORE_COMMENT_LIST_INIT;
 	struct store_decision_list dl = STORE_DECISION_LIST_INIT;
 	struct store_conflict_list xl = STORE_CONFLICT_LIST_INIT;
+	struct store_referral_list rl = STORE_REFERRAL_LIST_INIT;
 	status_t s;
 	size_t i;
 
+	store_interview_init(&iv);
 	if (argc != 2)
 		return cli_usage_error("usage: senda review show N|ID");
 	if ((s = rc_open(&rc, cli)) != ST_OK)
 		return cli_fail(s);
-	s = find_interview(&rc, argv[1], &iv);
+	/* Approved since the last look: its consented referrals are out. */
+	s = app_review_settle_referrals(rc.app, NULL);
+	if (s == ST_OK)
+		s = find_interview(&rc, argv[1], &iv);
+	if (s == ST_OK)
+		s = store_referrals_load(rc.st, iv.id, &rl);
 	if (s == ST_OK)
 		s = store_answers_load(rc.st, iv.id, &al);
 	if (s == ST_OK)
@@ -250,6 +257,10 @@ static int review_show(struct cli *cli, int argc, char **argv)
 			if (k == al.n)
 				printf("  %-28s %s    <- %s\n", cl.v[i].path, "-", cl.v[i].text);
 		}
+		for (i = 0; i < rl.n; i++)
+			printf("referral %s %s%s\n", rl.v[i].service ? rl.v[i].service : "?",
+			       store_ref_state_name(rl.v[i].state),
+			       rl.v[i].consent_ok ? "" : " (no consent: stays on this device)");
 		for (i = 0; i < xl.n; i++)
 			printf("conflict %.8s at %s: here '%s', theirs '%s'\n", xl.v[i].id,
 			       *xl.v[i].path ? xl.v[i].path : "(status)",
@@ -258,6 +269,7 @@ static int review_show(struct cli *cli, int argc, char **argv)
 		store_audit_add(rc.st, "interview.view", iv.id, "review show");
 		st_clear();
 	}
+	store_referral_list_release(&rl);
 	store_conflict_list_release(&xl);
 	store_decision_list_release(&dl);
 	store_comment_list_release(&cl);

@@ -133,6 +133,9 @@ static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
 
 	if (!st)
 		return st_error(ST_STATE, "the store is locked");
+	/* Approved since the last look: its consented referrals are out. */
+	if (app_review_settle_referrals(ui->app, NULL) != ST_OK)
+		st_clear();
 	riv_lines_release(r);
 	store_comment_list_release(&r->comments);
 	store_interview_release(&r->iv);
@@ -417,6 +420,9 @@ static void riv_close(struct ui *ui, struct view *v)
 	(void)ui;
 	if (!r)
 		return;
+	/* Approved since the last look: its consented referrals are out. */
+	if (app_review_settle_referrals(ui->app, NULL) != ST_OK)
+		st_clear();
 	riv_lines_release(r);
 	store_comment_list_release(&r->comments);
 	store_interview_release(&r->iv);

@@ -4,7 +4,8 @@
 # shows it; the supervisor returns it with an overall comment and one on a
 # question; the caseworker syncs and sees the comment beside that question;
 # fixes and resubmits (an amendment of the same interview, not a second
-# one); the supervisor approves; the caseworker sees it approved.  A
+# one); the supervisor approves; the caseworker sees it approved and its
+# consented referral sent.  A
 # supervisor of another team never sees it; a caseworker cannot pull the
 # queue; decisions the state machine forbids are refused on the device.
 . "$TOP/tests/e2e/lib.sh"
@@ -16,7 +17,7 @@ client_new cw t1 caseworker
 client_new sup t1 supervisor
 client_new osup t2 supervisor
 
-printf '{"consent":true,"given_name":"Ana","age":34,"nationality":"honduras","fear":false}\n' \
+printf '{"consent":true,"given_name":"Ana","age":34,"nationality":"honduras","fear":true,"share_legal":true}\n' \
 	>"$TMPDIR/a.json"
 expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/a.json" --save
 expect_exit 0 client cw sync
@@ -67,6 +68,7 @@ expect_exit 0 client cw review show 1
 expect_contains "returned" "mini  returned" "$out"
 expect_contains "overall comment" "comment: Please check the age" "$out"
 expect_contains "beside its question" "age                          34    <- Is 34 right?" "$out"
+expect_contains "referral waits for approval" "referral legal_orientation pending" "$out"
 
 # Fix and resubmit: an amendment of the same interview.
 echo "$SYNC_PASS" | "$TOOLS/review-fix" --dir "$TMPDIR/cw/data" --form "$FORM" "$id" age 43 ||
@@ -92,11 +94,13 @@ expect_exit 0 client cw sync
 expect_exit 0 client cw review show 1
 expect_contains "approved" "mini  approved" "$out"
 expect_contains "decisions" "decision: approve by" "$out"
+expect_contains "referral sent after approval" "referral legal_orientation sent" "$out"
 
 # The ledger shows the round trip: interview, amendment, both delivered.
 expect_exit 0 client cw sync log
 expect_contains "ledger interview" " interview  delivered" "$out"
 expect_contains "ledger amendment" " amendment  delivered" "$out"
+expect_contains "ledger referral" " referral   delivered" "$out"
 # Both sides' audit trails are intact.
 expect_exit 0 client cw audit verify
 expect_exit 0 client sup audit verify

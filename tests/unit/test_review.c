@@ -265,6 +265,62 @@ static void test_readonly_refused(void **state)
 	app_free(app);
 }
 
+/* After approval the consented, delivered referrals are sent; no others. */
+static void test_settle_referrals(void **state)
+{
+	struct app *app = new_app();
+	struct store_referral refs[3];
+	struct store_outbox_list ob = STORE_OUTBOX_LIST_INIT;
+	char id[37], out_id[37];
+	size_t n, i;
+
+	(void)state;
+	add_iv(app, id, "intake", STORE_IV_SUBMITTED, "{}");
+	for (i = 0; i < 3; i++) {
+		memset(&refs[i], 0, sizeof(refs[i]));
+		refs[i].interview_id = id;
+		refs[i].rule_id = (char *)"legal";
+		refs[i].service = (char *)"legal_orientation";
+		refs[i].partner = (char *)"";
+		refs[i].urgency = (char *)"normal";
+		refs[i].reason = (char *)"";
+		refs[i].shared_fields = (char *)"[]";
+		refs[i].consent_ok = i != 1;	/* #1: consent refused */
+		assert_int_equal(store_referral_add(app->store, &refs[i]), ST_OK);
+	}
+	/* #0 and #1 queued and delivered (#1 never would be; the check must not
+	 * rely on that), #2 still queued. */
+	for (i = 0; i < 3; i++) {
+		char *pl = xasprintf("{\"referral\":\"%s\"}", refs[i].id);
+		assert_int_equal(store_outbox_add(app->store, "referral", id, pl, out_id), ST_OK);
+		if (i < 2)
+			assert_int_equal(store_outbox_mark_delivered(app->store, out_id, "r-1"), ST_OK);
+		free(pl);
+	}
+	/* Not approved yet: nothing moves. */
+	assert_int_equal(app_review_settle_referrals(app, &n), ST_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_APPROVED), ST_OK);
+	assert_int_equal(app_review_settle_referrals(app, &n), ST_OK);
+	assert_int_equal(n, 1);
+	{
+		struct store_referral_list rl = STORE_REFERRAL_LIST_INIT;
+		assert_int_equal(store_referrals_load(app->store, id, &rl), ST_OK);
+		assert_int_equal(rl.n, 3);
+		for (i = 0; i < rl.n; i++) {
+			enum store_ref_state want = !strcmp(rl.v[i].id, refs[0].id) ?
+				STORE_REF_SENT : STORE_REF_PENDING;
+			assert_int_equal(rl.v[i].state, want);
+		}
+		store_referral_list_release(&rl);
+	}
+	/* Again: harmless. */
+	assert_int_equal(app_review_settle_referrals(app, &n), ST_OK);
+	assert_int_equal(n, 0);
+	store_outbox_list_release(&ob);
+	app_free(app);
+}
+
 static void test_returned_first(void **state)
 {
 	struct store_interview_list l = STORE_INTERVIEW_LIST_INIT;
@@ -296,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_return_then_approve),
 		cmocka_unit_test(test_escalate),
 		cmocka_unit_test(test_readonly_refused),
+		cmocka_unit_test(test_settle_referrals),
 		cmocka_unit_test(test_returned_first),
 	};
 
