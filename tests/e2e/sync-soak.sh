@@ -25,6 +25,8 @@ deadline_s=${SOAK_DEADLINE:-110}
 batch=${SOAK_BATCH:-50}
 
 srv_start
+# The killer's kill -9 would otherwise make bash report "Killed" for it.
+[ "$kill9" = 1 ] && disown "$SRV_PID"
 proxy_start --seed "$seed" --rate "$rate" --stall-ms 1000 --latency-ms 30
 
 # Spread the referrals over the clients, whole interviews each.
