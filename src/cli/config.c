@@ -29,7 +29,7 @@ const struct opt_def config_options[] = {
 	  "least severe log level written" },
 	{ "sync", "server", OPT_STRING, "", 0, 0, NULL,
 	  "URL of senda-server, set by 'senda enroll'" },
-	{ "sync", "batch_size", OPT_INT, "50", 1, 500, NULL,
+	{ "sync", "batch_size", OPT_INT, "100", 1, 500, NULL,
 	  "most outbox items sent in one request" },
 	{ "sync", "timeout", OPT_DURATION, "30s", 1, 600, NULL,
 	  "give up on one request after this long" },
