@@ -68,5 +68,9 @@ senda demo store in $demo
 The demo passphrase is:  $pass
 (keys: F1 help, n new interview, Enter open, q quit)
 MSG
-sleep 1
+# Give a person time to read the passphrase before the console clears the
+# screen; a script (no terminal) goes straight on.
+if [ -t 0 ] && [ -t 1 ]; then
+	read -r -p "Press Enter to open the console..." _ || true
+fi
 exec "$senda" --config "$cfg"
