@@ -6,6 +6,7 @@
  * auditor reading what happened on this laptop.
  */
 #include "cli/cli.h"
+#include "cli/store_unlock.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -16,28 +17,6 @@
 #include "crypto/crypto.h"
 #include "store/store.h"
 #include "util/util.h"
-
-/* Open the store with the passphrase from --passphrase-fd or the terminal. */
-static status_t audit_open_store(struct cli *cli, struct store **out)
-{
-	struct store_open_opts so;
-	char *pass = NULL;
-	size_t len = 0;
-	status_t s;
-
-	if (!store_exists(cli->data_dir))
-		return st_error(ST_NOSTORE, "%s: no store found; run 'senda init' first",
-				cli->data_dir);
-	memset(&so, 0, sizeof(so));
-	so.kdf.memory_kib = (uint32_t)opt_num(cli->config, "store", "kdf_memory");
-	so.kdf.iterations = (uint32_t)opt_num(cli->config, "store", "kdf_iterations");
-	so.busy_timeout_ms = (int)opt_num(cli->config, "store", "busy_timeout") * 1000;
-	if ((s = crypto_passphrase_read(cli->passphrase_fd, "Passphrase: ", &pass, &len)))
-		return s;
-	s = store_open(cli->data_dir, pass, len, false, &so, out);
-	crypto_secure_free(pass);
-	return s;
-}
 
 static int audit_verify(struct store *st)
 {
@@ -122,7 +101,7 @@ int cmd_audit(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("audit %s: unexpected argument '%s'", sub, argv[optind]);
 
-	if ((s = audit_open_store(cli, &st)))
+	if ((s = cli_store_open(cli, false, &st)))
 		return cli_fail(s);
 	store_set_actor("cli");
 	rc = !strcmp(sub, "verify") ? audit_verify(st) : audit_log(st, after, limit);
