@@ -3,6 +3,8 @@
  * caseworker's view of a return from the command line (the console has
  * the same in its review views; docs/review.md):
  *
+ *   senda review sync                       sync, then the queue (supervisor), then
+ *                                           referrals of approved interviews
  *   senda review pull                       fetch the team's queue (supervisor)
  *   senda review list [--all] [--status S] [--caseworker D] [--form F] [--flag F]
  *   senda review show N|ID                  answers with comments beside them
@@ -28,6 +30,7 @@
 #include "cli/store_unlock.h"
 #include "store/data.h"
 #include "sync/review_pull.h"
+#include "sync/sync.h"
 #include "util/util.h"
 
 struct review_cmd {
@@ -130,6 +133,45 @@ static int review_pull(struct cli *cli, int argc, char **argv)
 	if (s == ST_OK)
 		printf("review queue: %zu interviews, %zu amendments, %zu conflicts\n",
 		       stats.interviews, stats.amendments, stats.conflicts);
+	rc_close(&rc);
+	return s == ST_OK ? 0 : cli_fail(s);
+}
+
+/* ---- sync: everything review needs in one pass ---- */
+
+static int review_sync(struct cli *cli, int argc, char **argv)
+{
+	struct review_cmd rc;
+	struct sync_opts so;
+	struct sync_stats stats;
+	struct sync_review_stats rs;
+	char *role = NULL;
+	size_t sent = 0;
+	status_t s;
+
+	(void)argv;
+	if (argc != 1)
+		return cli_usage_error("usage: senda review sync");
+	if ((s = rc_open(&rc, cli)) != ST_OK)
+		return cli_fail(s);
+	sync_opts_init(&so);
+	so.batch_size = (size_t)opt_num(cli->config, "sync", "batch_size");
+	so.timeout_s = (long)opt_num(cli->config, "sync", "timeout");
+	so.server_url = opt_str(cli->config, "sync", "server");
+	memset(&stats, 0, sizeof(stats));
+	memset(&rs, 0, sizeof(rs));
+	s = sync_pass(rc.st, &so, &stats);
+	if (s == ST_OK && store_kv_get(rc.st, "sync.role", &role) != ST_OK)
+		st_clear();
+	if (s == ST_OK && role && !strcmp(role, "supervisor"))
+		s = sync_review_pull(rc.st, so.server_url, so.timeout_s, &rs);
+	if (s == ST_OK)
+		s = app_review_settle_referrals(rc.app, &sent);
+	if (s == ST_OK)
+		printf("review sync: %zu delivered, %zu decisions, %zu queue items, "
+		       "%zu conflicts, %zu referrals sent\n", stats.delivered, stats.decisions,
+		       rs.interviews + rs.amendments, rs.conflicts, sent);
+	free(role);
 	rc_close(&rc);
 	return s == ST_OK ? 0 : cli_fail(s);
 }
@@ -410,6 +452,7 @@ static const struct {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
 } review_subs[] = {
+	{ "sync", review_sync },
 	{ "pull", review_pull },
 	{ "list", review_list },
 	{ "show", review_show },
@@ -428,6 +471,6 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 	for (i = 0; argc > 1 && i < ARRAY_SIZE(review_subs); i++)
 		if (!strcmp(argv[1], review_subs[i].name))
 			return review_subs[i].run(cli, argc - 1, argv + 1);
-	return cli_usage_error("usage: senda review pull|list|show|approve|return|escalate|"
+	return cli_usage_error("usage: senda review sync|pull|list|show|approve|return|escalate|"
 			       "conflicts|resolve ...; see 'senda help review'");
 }

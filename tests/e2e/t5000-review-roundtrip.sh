@@ -90,7 +90,9 @@ expect_exit 0 client sup sync
 expect_exit 0 client sup review list
 expect_contains "queue empty" "0 shown of 1" "$out"
 
-expect_exit 0 client cw sync
+# senda review sync: the sync pass, and the referral goes out after approval.
+expect_exit 0 client cw review sync
+expect_contains "one pass" "1 decisions, 0 queue items, 0 conflicts, 1 referrals sent" "$out"
 expect_exit 0 client cw review show 1
 expect_contains "approved" "mini  approved" "$out"
 expect_contains "decisions" "decision: approve by" "$out"

@@ -78,10 +78,12 @@ tmux_wait "Interviews"
 quit_console
 expect_exit 0 client cw sync
 
-expect_exit 0 client sup review pull
-expect_contains "amendment" "1 amendments" "$out"
+# senda review sync pulls the queue too on a supervisor's device.
+expect_exit 0 client sup review sync
+expect_contains "amendment in the queue" "1 queue items" "$out"
 expect_exit 0 client sup review approve 1
-expect_exit 0 client sup sync
+expect_exit 0 client sup review sync
+expect_contains "decision delivered" "1 delivered" "$out"
 expect_exit 0 client cw sync
 
 console cw
