@@ -506,64 +506,6 @@ void app_review_returned_first(struct store_interview_list *l)
 /* ---- resubmission ---- */
 
 /* An answer as JSON, typed as the caseworker's device sends interviews. */
-static json_t *answer_json(const struct form_value *v)
-{
-	json_t *a;
-	size_t i;
-	char d[11];
-
-	switch (v->type) {
-	case FORM_V_BOOL:
-		return json_boolean(v->u.b);
-	case FORM_V_INT:
-		return json_integer(v->u.i);
-	case FORM_V_DEC:
-		return json_real(v->u.d);
-	case FORM_V_TEXT:
-		return json_string(v->u.s);
-	case FORM_V_DATE:
-		format_date(v->u.date, d);
-		return json_string(d);
-	case FORM_V_MULTI:
-		a = json_array();
-		for (i = 0; i < v->u.multi.n; i++)
-			json_array_append_new(a, json_string(v->u.multi.v[i]));
-		return a;
-	default:
-		return json_null();
-	}
-}
-
-static char *amendment_payload(struct app_session *s)
-{
-	json_t *p = json_object(), *ans = json_object();
-	size_t q, i;
-	char *out, *res;
-
-	json_object_set_new(p, "form", json_string(s->form->id));
-	json_object_set_new(p, "form_version", json_string(s->iv.form_version ?
-							   s->iv.form_version : ""));
-	json_object_set_new(p, "state", json_string("resubmitted"));
-	json_object_set_new(p, "language", json_string(s->form->languages[s->lang]));
-	for (q = 0; q < s->form->n_questions; q++)
-		for (i = 0; i < form_state_instances(s->fs, q); i++) {
-			struct form_ref r = { q, i };
-			const struct form_value *v = form_state_value(s->fs, r);
-			char *path;
-			if (v->type == FORM_V_EMPTY)
-				continue;
-			path = form_ref_path(s->form, r);
-			json_object_set_new(ans, path, answer_json(v));
-			free(path);
-		}
-	json_object_set_new(p, "answers", ans);
-	out = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
-	res = xstrdup(out ? out : "{}");
-	free(out);
-	json_decref(p);
-	return res;
-}
-
 status_t app_review_resubmit(struct app_session *s)
 {
 	struct store *db = s->app->store;
@@ -579,7 +521,7 @@ status_t app_review_resubmit(struct app_session *s)
 				s->iv.readonly_note ? "read-only" : store_iv_status_name(s->iv.status));
 	if (!app_session_can_finish(s))
 		return st_error(ST_STATE, "the interview has unresolved questions");
-	payload = amendment_payload(s);
+	payload = app_session_payload(s, "resubmitted");
 	st = store_begin(db);
 	if (st == ST_OK) {
 		st = store_interview_set_status(db, s->iv.id, STORE_IV_RESUBMITTED);

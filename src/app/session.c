@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "app/session.h"
+#include "form/form_json.h"
 #include "form/form.h"
 #include "store/data.h"
 #include "util/log.h"
@@ -759,34 +760,6 @@ size_t app_session_referrals(struct app_session *s, const struct form_referral *
 	return form_state_referrals(s->fs, out);
 }
 
-static json_t *value_json(const struct form_value *v)
-{
-	json_t *a;
-	size_t i;
-	char d[11];
-
-	switch (v->type) {
-	case FORM_V_BOOL:
-		return json_boolean(v->u.b);
-	case FORM_V_INT:
-		return json_integer(v->u.i);
-	case FORM_V_DEC:
-		return json_real(v->u.d);
-	case FORM_V_TEXT:
-		return json_string(v->u.s);
-	case FORM_V_DATE:
-		format_date(v->u.date, d);
-		return json_string(d);
-	case FORM_V_MULTI:
-		a = json_array();
-		for (i = 0; i < v->u.multi.n; i++)
-			json_array_append_new(a, json_string(v->u.multi.v[i]));
-		return a;
-	default:
-		return json_null();
-	}
-}
-
 static char *dump_canonical(json_t *j)
 {
 	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
@@ -796,8 +769,7 @@ static char *dump_canonical(json_t *j)
 	return r;
 }
 
-/* The interview as sync sends it: form, state, language and every answer. */
-static char *interview_payload(struct app_session *s, const char *state)
+char *app_session_payload(struct app_session *s, const char *state)
 {
 	json_t *p = json_object(), *ans = json_object();
 	size_t q, i;
@@ -815,7 +787,7 @@ static char *interview_payload(struct app_session *s, const char *state)
 			if (v->type == FORM_V_EMPTY)
 				continue;
 			path = form_ref_path(s->form, r);
-			json_object_set_new(ans, path, value_json(v));
+			json_object_set_new(ans, path, form_value_json(v));
 			free(path);
 		}
 	}
@@ -835,7 +807,7 @@ static json_t *shared_fields(struct app_session *s, const struct form_rule *rule
 		const struct form_share *sh = &rule->share[i];
 		if (sh->question != FORM_NONE) {
 			struct form_ref r = { sh->question, 0 };
-			json_object_set_new(fields, sh->id, value_json(form_state_value(s->fs, r)));
+			json_object_set_new(fields, sh->id, form_value_json(form_state_value(s->fs, r)));
 			json_array_append_new(*paths, json_string(sh->id));
 		} else if (sh->repeat != FORM_NONE) {
 			const struct form_repeat *rp = &s->form->repeats[sh->repeat];
@@ -848,7 +820,7 @@ static json_t *shared_fields(struct app_session *s, const struct form_rule *rule
 					const struct form_value *v = form_state_value(s->fs, r);
 					if (v->type != FORM_V_EMPTY)
 						json_object_set_new(o, s->form->questions[r.q].id,
-								    value_json(v));
+								    form_value_json(v));
 				}
 				json_array_append_new(arr, o);
 			}
@@ -940,8 +912,12 @@ status_t app_session_finish(struct app_session *s)
 		free(r.shared_fields);
 	}
 	if (st == ST_OK) {
-		const char *kind = to == s->iv.status ? "amendment" : "interview";
-		payload = interview_payload(s, store_iv_status_name(to == s->iv.status ?
+		/*
+		 * Only a first finish creates the interview on the server; a
+		 * resubmitted (returned) or edited one is an amendment of it.
+		 */
+		const char *kind = s->iv.status == STORE_IV_DRAFT ? "interview" : "amendment";
+		payload = app_session_payload(s, store_iv_status_name(to == s->iv.status ?
 								    STORE_IV_COMPLETED : to));
 		st = store_outbox_add(db, kind, s->iv.id, payload, NULL);
 		free(payload);

@@ -115,6 +115,11 @@ bool app_session_can_finish(struct app_session *s);
  * Mark completed, store the referrals and queue the interview and its
  * referrals for sync, all in one transaction.  ST_STATE when issues block.
  */
+/*
+ * The interview as sync sends it (interview and amendment items): form,
+ * version, state, language and every answer, as canonical JSON.  Free it.
+ */
+char *app_session_payload(struct app_session *s, const char *state);
 status_t app_session_finish(struct app_session *s);
 
 /* The referrals the rules give now. */

@@ -13,6 +13,7 @@
  * records the export (counts only).
  */
 #include "app/app.h"
+#include "form/form_json.h"
 #include "app/session.h"
 #include "cli/cli.h"
 #include "cli/store_unlock.h"
@@ -197,29 +198,6 @@ static void csv_release(struct csv_set *cs)
 	cs->groups = NULL;
 }
 
-static json_t *value_json(const struct form_value *v)
-{
-	char day[11];
-	json_t *a;
-
-	switch (v->type) {
-	case FORM_V_BOOL: return json_boolean(v->u.b);
-	case FORM_V_INT: return json_integer((json_int_t)v->u.i);
-	case FORM_V_DEC: return json_real(v->u.d);
-	case FORM_V_TEXT: return json_string(v->u.s);
-	case FORM_V_DATE:
-		format_date(v->u.date, day);
-		return json_string(day);
-	case FORM_V_MULTI:
-		a = json_array();
-		for (size_t i = 0; i < v->u.multi.n; i++)
-			json_array_append_new(a, json_string(v->u.multi.v[i]));
-		return a;
-	default:
-		return json_null();
-	}
-}
-
 /* One interview as JSON; "answers" round-trips through `form fill`. */
 static status_t json_write(const char *dir, const struct store_interview *iv,
 			   const struct form_state *fs)
@@ -249,7 +227,7 @@ static status_t json_write(const char *dir, const struct store_interview *iv,
 		v = form_state_value(fs, (struct form_ref){ q, 0 });
 		if (v->type == FORM_V_EMPTY)
 			continue;
-		json_object_set_new(fq->type == FORM_Q_CALCULATE ? calc : ans, fq->id, value_json(v));
+		json_object_set_new(fq->type == FORM_Q_CALCULATE ? calc : ans, fq->id, form_value_json(v));
 	}
 	for (size_t r = 0; r < f->n_repeats; r++) {
 		json_t *arr = json_array();
@@ -264,7 +242,7 @@ static status_t json_write(const char *dir, const struct store_interview *iv,
 				if (v->type == FORM_V_EMPTY || f->questions[q].type == FORM_Q_CALCULATE ||
 				    !exported(&f->questions[q]))
 					continue;
-				json_object_set_new(mo, f->questions[q].id, value_json(v));
+				json_object_set_new(mo, f->questions[q].id, form_value_json(v));
 			}
 			json_array_append_new(arr, mo);
 		}

@@ -8,6 +8,7 @@
  * are sorted and lists follow form order (docs/forms.md describes it).
  */
 #include "app/app.h"
+#include "form/form_json.h"
 #include "app/session.h"
 #include "cli/cli.h"
 #include "cli/store_unlock.h"
@@ -240,29 +241,6 @@ static bool fill_answers(struct fill *fl, json_t *root)
 
 /* ---- state -> output JSON ------------------------------------------- */
 
-static json_t *value_json(const struct form_value *v)
-{
-	char day[11];
-	json_t *a;
-
-	switch (v->type) {
-	case FORM_V_BOOL: return json_boolean(v->u.b);
-	case FORM_V_INT: return json_integer((json_int_t)v->u.i);
-	case FORM_V_DEC: return json_real(v->u.d);
-	case FORM_V_TEXT: return json_string(v->u.s);
-	case FORM_V_DATE:
-		format_date(v->u.date, day);
-		return json_string(day);
-	case FORM_V_MULTI:
-		a = json_array();
-		for (size_t i = 0; i < v->u.multi.n; i++)
-			json_array_append_new(a, json_string(v->u.multi.v[i]));
-		return a;
-	default:
-		return json_null();
-	}
-}
-
 static void add_problem(json_t *list, const char *path, const char *code, const char *msg)
 {
 	json_t *o = json_object();
@@ -295,7 +273,7 @@ static json_t *shared_json(struct form_state *st, const struct form_rule *r)
 				rep[f->questions[sh->question].repeat] = true;
 			else
 				json_object_set_new(o, sh->id,
-						    value_json(form_state_value(st, (struct form_ref){ sh->question, 0 })));
+						    form_value_json(form_state_value(st, (struct form_ref){ sh->question, 0 })));
 		}
 	}
 	for (size_t g = 0; g < f->n_repeats; g++) {
@@ -312,7 +290,7 @@ static json_t *shared_json(struct form_state *st, const struct form_rule *r)
 
 				if (in[q] && f->questions[q].type != FORM_Q_NOTE)
 					json_object_set_new(mo, f->questions[q].id,
-							    value_json(form_state_value(st, (struct form_ref){ q, m })));
+							    form_value_json(form_state_value(st, (struct form_ref){ q, m })));
 			}
 			json_array_append_new(arr, mo);
 		}
@@ -357,7 +335,7 @@ static json_t *fill_output(struct form_state *st, size_t lang, int64_t today)
 				path = form_ref_path(f, r);
 				json_array_append_new(visible, json_string(path));
 				if (f->questions[r.q].type == FORM_Q_CALCULATE)
-					json_object_set_new(calc, path, value_json(form_state_value(st, r)));
+					json_object_set_new(calc, path, form_value_json(form_state_value(st, r)));
 				if (form_state_error(st, r) != FORM_ERR_NONE)
 					add_problem(errors, path, form_error_name(form_state_error(st, r)),
 						    form_state_error_message(st, r, lang));

@@ -202,6 +202,35 @@ static void test_finish_and_consent(void **state)
 	app_free(app);
 }
 
+/* A returned interview, fixed and finished again, is one amendment. */
+static void test_returned_resubmits_as_amendment(void **state)
+{
+	struct app *app = new_app();
+	struct app_session *s;
+	char id[37];
+
+	(void)state;
+	assert_int_equal(app_session_new(app, "mini", "en", NULL, &s), ST_OK);
+	memcpy(id, s->iv.id, sizeof(id));
+	fill_minimum(s);
+	answer(s, "needs", "shelter");
+	assert_int_equal(app_session_finish(s), ST_OK);
+	app_session_free(s);
+	/* sync submits it; the supervisor returns it */
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_SUBMITTED), ST_OK);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_RETURNED), ST_OK);
+
+	assert_int_equal(app_session_resume(app, id, &s), ST_OK);
+	answer(s, "age", "31");
+	assert_int_equal(app_session_finish(s), ST_OK);
+	assert_int_equal(s->iv.status, STORE_IV_RESUBMITTED);
+	/* never a second "interview" item: the server would make a new case */
+	assert_int_equal(count_outbox(app, "interview"), 1);
+	assert_int_equal(count_outbox(app, "amendment"), 1);
+	app_session_free(s);
+	app_free(app);
+}
+
 static void test_language_and_summary(void **state)
 {
 	struct app *app = new_app();
@@ -231,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_answer_and_resume),
 		cmocka_unit_test(test_members),
 		cmocka_unit_test(test_finish_and_consent),
+		cmocka_unit_test(test_returned_resubmits_as_amendment),
 		cmocka_unit_test(test_language_and_summary),
 	};
 
