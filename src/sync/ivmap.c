@@ -2,12 +2,15 @@
  * ivmap.c - join the device's interview UUIDs to the server's (the id of
  * the outbox item that delivered the interview), see sync_int.h.
  *
- * Built from the outbox once per pass and again on a miss (an interview
- * finished while the pass runs); the oldest interview item of an interview
+ * Built from the outbox once per pass; interview items of each batch are
+ * noted as it is sent (an interview finished while the pass runs is in
+ * the same batch as its referrals or an earlier one), and a miss reloads,
+ * a few times per pass at most.  The oldest interview item of an interview
  * wins, so a resubmission keeps pointing at the interview the server knows.
  */
 #include "sync/sync_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,24 +75,59 @@ static void ivmap_load(struct sync_client *c)
 	qsort(m->by_server, m->n, sizeof(*m->by_server), by_server);
 }
 
-static const struct sync_ivmap_entry *ivmap_find(struct sync_client *c, const char *id,
-						 bool server)
+/* Look up without reloading. */
+static const struct sync_ivmap_entry *ivmap_lookup(struct sync_client *c, const char *id,
+						   bool server)
 {
 	struct sync_ivmap_entry key;
 	snprintf(server ? key.server : key.local, 37, "%s", id);
+	return c->ivmap.n
+		? bsearch(&key, server ? c->ivmap.by_server : c->ivmap.by_local, c->ivmap.n,
+			  sizeof(key), server ? by_server : by_local)
+		: NULL;
+}
+
+static const struct sync_ivmap_entry *ivmap_find(struct sync_client *c, const char *id,
+						 bool server)
+{
 	for (int round = 0; round < 2; round++) {
 		if (!c->ivmap_loaded || (round && c->ivmap_reloads < SYNC_IVMAP_RELOADS))
 			ivmap_load(c);
 		else if (round)
 			break;
-		const struct sync_ivmap_entry *e = c->ivmap.n
-			? bsearch(&key, server ? c->ivmap.by_server : c->ivmap.by_local,
-				  c->ivmap.n, sizeof(key), server ? by_server : by_local)
-			: NULL;
+		const struct sync_ivmap_entry *e = ivmap_lookup(c, id, server);
 		if (e)
 			return e;
 	}
 	return NULL;
+}
+
+void sync_ivmap_note(struct sync_client *c, struct store_outbox_item *const *v, size_t n)
+{
+	struct sync_ivmap *m = &c->ivmap;
+	size_t added = 0;
+	if (!c->ivmap_loaded) {
+		ivmap_load(c);	/* the outbox holds these items already */
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct store_outbox_item *it = v[i];
+		if (strcmp(it->kind, "interview") || !it->object_id ||
+		    strlen(it->object_id) != 36 || ivmap_lookup(c, it->object_id, false))
+			continue;
+		ALLOC_GROW(m->by_local, m->n + added + 1, m->alloc);
+		struct sync_ivmap_entry *e = &m->by_local[m->n + added++];
+		memcpy(e->local, it->object_id, 37);
+		memcpy(e->server, it->id, 37);
+		e->order = SIZE_MAX;
+	}
+	if (!added)
+		return;
+	m->n += added;
+	m->by_server = xrealloc(m->by_server, m->n * sizeof(*m->by_server));
+	memcpy(m->by_server, m->by_local, m->n * sizeof(*m->by_local));
+	qsort(m->by_local, m->n, sizeof(*m->by_local), by_local);
+	qsort(m->by_server, m->n, sizeof(*m->by_server), by_server);
 }
 
 const char *sync_server_interview(struct sync_client *c, const char *local)

@@ -81,7 +81,10 @@ static void set_status(struct store *st, const char *iv, enum store_iv_status to
 
 static void on_received(struct store *st, const struct proto_decision *d, json_t *pl)
 {
-	(void)pl;
+	/* A resubmission stays "resubmitted" until the supervisor decides. */
+	const char *state = jstr(pl, "state");
+	if (state && !strcmp(state, "resubmitted"))
+		return;
 	set_status(st, d->interview, STORE_IV_SUBMITTED);
 }
 

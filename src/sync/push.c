@@ -230,6 +230,7 @@ static status_t send_items(struct push *p, struct store_outbox_item **v, size_t 
 	status_t s = ST_OK;
 	proto_batch_init(&b);
 	sync_http_response_init(&resp);
+	sync_ivmap_note(p->c, v, n);
 
 	for (size_t i = 0; i < n; i++) {
 		enum proto_kind kind;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "crypto/sign.h"
+#include "store/data.h"
 #include "sync/http.h"
 #include "sync/sync.h"
 
@@ -44,6 +45,8 @@ struct sync_client {
 };
 void sync_ivmap_release(struct sync_ivmap *m);
 
+/* Add the interview items among v[0..n) that the map does not know yet. */
+void sync_ivmap_note(struct sync_client *c, struct store_outbox_item *const *v, size_t n);
 /* The server's id for a local interview (the local id when unknown). */
 const char *sync_server_interview(struct sync_client *c, const char *local);
 /* The local interview for a server id (the id itself when unknown). */

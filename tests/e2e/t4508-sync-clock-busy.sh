@@ -29,6 +29,7 @@ for _ in $(seq 5); do
 done
 wait "$writer" || fail "the writer failed while sync ran"
 expect_exit 0 client c1 sync
+client c1 sync log | grep -v ' delivered ' >&2
 expect_eq "all delivered" 62 "$(ledger_count c1 delivered)"
 srv_stop
 expect_exit 0 "$TOOLS/sync-srvcheck" --data "$SRV_DIR" "$TMPDIR/c1.ids"
