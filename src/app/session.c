@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #include "app/session.h"
-#include "form/form_json.h"
+#include "app/value_json.h"
 #include "form/form.h"
 #include "store/data.h"
 #include "util/log.h"
@@ -787,7 +787,7 @@ char *app_session_payload(struct app_session *s, const char *state)
 			if (v->type == FORM_V_EMPTY)
 				continue;
 			path = form_ref_path(s->form, r);
-			json_object_set_new(ans, path, form_value_json(v));
+			json_object_set_new(ans, path, app_value_json(v));
 			free(path);
 		}
 	}
@@ -807,7 +807,7 @@ static json_t *shared_fields(struct app_session *s, const struct form_rule *rule
 		const struct form_share *sh = &rule->share[i];
 		if (sh->question != FORM_NONE) {
 			struct form_ref r = { sh->question, 0 };
-			json_object_set_new(fields, sh->id, form_value_json(form_state_value(s->fs, r)));
+			json_object_set_new(fields, sh->id, app_value_json(form_state_value(s->fs, r)));
 			json_array_append_new(*paths, json_string(sh->id));
 		} else if (sh->repeat != FORM_NONE) {
 			const struct form_repeat *rp = &s->form->repeats[sh->repeat];
@@ -820,7 +820,7 @@ static json_t *shared_fields(struct app_session *s, const struct form_rule *rule
 					const struct form_value *v = form_state_value(s->fs, r);
 					if (v->type != FORM_V_EMPTY)
 						json_object_set_new(o, s->form->questions[r.q].id,
-								    form_value_json(v));
+								    app_value_json(v));
 				}
 				json_array_append_new(arr, o);
 			}

@@ -13,7 +13,7 @@
  * records the export (counts only).
  */
 #include "app/app.h"
-#include "form/form_json.h"
+#include "app/value_json.h"
 #include "app/session.h"
 #include "cli/cli.h"
 #include "cli/store_unlock.h"
@@ -227,7 +227,7 @@ static status_t json_write(const char *dir, const struct store_interview *iv,
 		v = form_state_value(fs, (struct form_ref){ q, 0 });
 		if (v->type == FORM_V_EMPTY)
 			continue;
-		json_object_set_new(fq->type == FORM_Q_CALCULATE ? calc : ans, fq->id, form_value_json(v));
+		json_object_set_new(fq->type == FORM_Q_CALCULATE ? calc : ans, fq->id, app_value_json(v));
 	}
 	for (size_t r = 0; r < f->n_repeats; r++) {
 		json_t *arr = json_array();
@@ -242,7 +242,7 @@ static status_t json_write(const char *dir, const struct store_interview *iv,
 				if (v->type == FORM_V_EMPTY || f->questions[q].type == FORM_Q_CALCULATE ||
 				    !exported(&f->questions[q]))
 					continue;
-				json_object_set_new(mo, f->questions[q].id, form_value_json(v));
+				json_object_set_new(mo, f->questions[q].id, app_value_json(v));
 			}
 			json_array_append_new(arr, mo);
 		}

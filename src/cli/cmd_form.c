@@ -8,7 +8,7 @@
  * are sorted and lists follow form order (docs/forms.md describes it).
  */
 #include "app/app.h"
-#include "form/form_json.h"
+#include "app/value_json.h"
 #include "app/session.h"
 #include "cli/cli.h"
 #include "cli/store_unlock.h"
@@ -273,7 +273,7 @@ static json_t *shared_json(struct form_state *st, const struct form_rule *r)
 				rep[f->questions[sh->question].repeat] = true;
 			else
 				json_object_set_new(o, sh->id,
-						    form_value_json(form_state_value(st, (struct form_ref){ sh->question, 0 })));
+						    app_value_json(form_state_value(st, (struct form_ref){ sh->question, 0 })));
 		}
 	}
 	for (size_t g = 0; g < f->n_repeats; g++) {
@@ -290,7 +290,7 @@ static json_t *shared_json(struct form_state *st, const struct form_rule *r)
 
 				if (in[q] && f->questions[q].type != FORM_Q_NOTE)
 					json_object_set_new(mo, f->questions[q].id,
-							    form_value_json(form_state_value(st, (struct form_ref){ q, m })));
+							    app_value_json(form_state_value(st, (struct form_ref){ q, m })));
 			}
 			json_array_append_new(arr, mo);
 		}
@@ -335,7 +335,7 @@ static json_t *fill_output(struct form_state *st, size_t lang, int64_t today)
 				path = form_ref_path(f, r);
 				json_array_append_new(visible, json_string(path));
 				if (f->questions[r.q].type == FORM_Q_CALCULATE)
-					json_object_set_new(calc, path, form_value_json(form_state_value(st, r)));
+					json_object_set_new(calc, path, app_value_json(form_state_value(st, r)));
 				if (form_state_error(st, r) != FORM_ERR_NONE)
 					add_problem(errors, path, form_error_name(form_state_error(st, r)),
 						    form_state_error_message(st, r, lang));

@@ -365,66 +365,87 @@ static struct expr_node *parse_primary(struct parser *p)
 	}
 }
 
-static struct expr_node *parse_unary(struct parser *p)
-{
-	if (p->kind == T_MINUS) {
-		size_t at = p->start;
-		struct expr_node *a, *n;
+typedef struct expr_node *(*parse_fn)(struct parser *p);
 
-		if (++p->depth > EXPR_MAX_DEPTH) {
-			perr(p, at, "expression nested too deeply");
+/* A prefix operator (unary minus, not), nested at most EXPR_MAX_DEPTH deep. */
+static struct expr_node *parse_prefix(struct parser *p, enum expr_op op, parse_fn operand)
+{
+	size_t at = p->start;
+	struct expr_node *a, *n;
+
+	if (++p->depth > EXPR_MAX_DEPTH) {
+		perr(p, at, "expression nested too deeply");
+		return NULL;
+	}
+	next(p);
+	a = operand(p);
+	p->depth--;
+	if (!a)
+		return NULL;
+	n = node_new(op, at);
+	node_add(n, a);
+	return n;
+}
+
+/* The operators of one left-associative precedence level. */
+struct binop {
+	enum tok_kind tok;	/* a symbol ... */
+	const char *word;	/* ... or a keyword */
+	enum expr_op op;
+};
+
+static const struct binop product_ops[] = { { T_STAR, NULL, OP_MUL }, { T_SLASH, NULL, OP_DIV } };
+static const struct binop sum_ops[] = { { T_PLUS, NULL, OP_ADD }, { T_MINUS, NULL, OP_SUB } };
+static const struct binop and_ops[] = { { .word = "and", .op = OP_AND } };
+static const struct binop or_ops[] = { { .word = "or", .op = OP_OR } };
+
+static bool binop_match(struct parser *p, const struct binop *ops, size_t n, enum expr_op *op)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ops[i].word ? tok_is(p, ops[i].word) : p->kind == ops[i].tok) {
+			*op = ops[i].op;
+			return true;
+		}
+	return false;
+}
+
+/* operand (op operand)*, folded to the left. */
+static struct expr_node *parse_left(struct parser *p, parse_fn operand,
+				    const struct binop *ops, size_t n)
+{
+	struct expr_node *a = operand(p);
+	enum expr_op op;
+
+	while (a && binop_match(p, ops, n, &op)) {
+		size_t at = p->start;
+		struct expr_node *b;
+
+		next(p);
+		b = operand(p);
+		if (!b) {
+			node_free(a);
 			return NULL;
 		}
-		next(p);
-		a = parse_unary(p);
-		p->depth--;
-		if (!a)
-			return NULL;
-		n = node_new(OP_NEG, at);
-		node_add(n, a);
-		return n;
+		a = binary(op, at, a, b);
 	}
+	return a;
+}
+
+static struct expr_node *parse_unary(struct parser *p)
+{
+	if (p->kind == T_MINUS)
+		return parse_prefix(p, OP_NEG, parse_unary);
 	return parse_primary(p);
 }
 
 static struct expr_node *parse_product(struct parser *p)
 {
-	struct expr_node *a = parse_unary(p);
-
-	while (a && (p->kind == T_STAR || p->kind == T_SLASH)) {
-		enum expr_op op = p->kind == T_STAR ? OP_MUL : OP_DIV;
-		size_t at = p->start;
-		struct expr_node *b;
-
-		next(p);
-		b = parse_unary(p);
-		if (!b) {
-			node_free(a);
-			return NULL;
-		}
-		a = binary(op, at, a, b);
-	}
-	return a;
+	return parse_left(p, parse_unary, product_ops, ARRAY_SIZE(product_ops));
 }
 
 static struct expr_node *parse_sum(struct parser *p)
 {
-	struct expr_node *a = parse_product(p);
-
-	while (a && (p->kind == T_PLUS || p->kind == T_MINUS)) {
-		enum expr_op op = p->kind == T_PLUS ? OP_ADD : OP_SUB;
-		size_t at = p->start;
-		struct expr_node *b;
-
-		next(p);
-		b = parse_product(p);
-		if (!b) {
-			node_free(a);
-			return NULL;
-		}
-		a = binary(op, at, a, b);
-	}
-	return a;
+	return parse_left(p, parse_product, sum_ops, ARRAY_SIZE(sum_ops));
 }
 
 static struct expr_node *parse_compare(struct parser *p)
@@ -487,43 +508,14 @@ static struct expr_node *parse_compare(struct parser *p)
 
 static struct expr_node *parse_not(struct parser *p)
 {
-	if (tok_is(p, "not")) {
-		size_t at = p->start;
-		struct expr_node *a, *n;
-
-		if (++p->depth > EXPR_MAX_DEPTH) {
-			perr(p, at, "expression nested too deeply");
-			return NULL;
-		}
-		next(p);
-		a = parse_not(p);
-		p->depth--;
-		if (!a)
-			return NULL;
-		n = node_new(OP_NOT, at);
-		node_add(n, a);
-		return n;
-	}
+	if (tok_is(p, "not"))
+		return parse_prefix(p, OP_NOT, parse_not);
 	return parse_compare(p);
 }
 
 static struct expr_node *parse_and(struct parser *p)
 {
-	struct expr_node *a = parse_not(p);
-
-	while (a && tok_is(p, "and")) {
-		size_t at = p->start;
-		struct expr_node *b;
-
-		next(p);
-		b = parse_not(p);
-		if (!b) {
-			node_free(a);
-			return NULL;
-		}
-		a = binary(OP_AND, at, a, b);
-	}
-	return a;
+	return parse_left(p, parse_not, and_ops, ARRAY_SIZE(and_ops));
 }
 
 static struct expr_node *parse_or(struct parser *p)
@@ -534,20 +526,7 @@ static struct expr_node *parse_or(struct parser *p)
 		perr(p, p->start, "expression nested too deeply");
 		return NULL;
 	}
-	a = parse_and(p);
-	while (a && tok_is(p, "or")) {
-		size_t at = p->start;
-		struct expr_node *b;
-
-		next(p);
-		b = parse_and(p);
-		if (!b) {
-			node_free(a);
-			a = NULL;
-			break;
-		}
-		a = binary(OP_OR, at, a, b);
-	}
+	a = parse_left(p, parse_and, or_ops, ARRAY_SIZE(or_ops));
 	p->depth--;
 	return a;
 }

@@ -1,8 +1,8 @@
 /*
- * form_json.c - a form_value as a jansson value, one converter per value
+ * value_json.c - a form_value as a jansson value, one converter per value
  * type in a table indexed by the type.
  */
-#include "form/form_json.h"
+#include "app/value_json.h"
 #include "util/util.h"
 
 static json_t *json_of_empty(const struct form_value *v)
@@ -58,7 +58,7 @@ static json_t *(*const value_to_json[])(const struct form_value *) = {
 	[FORM_V_MULTI] = json_of_multi,
 };
 
-json_t *form_value_json(const struct form_value *v)
+json_t *app_value_json(const struct form_value *v)
 {
 	if ((size_t)v->type >= ARRAY_SIZE(value_to_json) || !value_to_json[v->type])
 		return json_null();
