@@ -28,7 +28,7 @@ const struct opt_def config_options[] = {
 	{ "log", "level", OPT_ENUM, "warn", 0, 0, "debug|info|warn|error|off",
 	  "least severe log level written" },
 	{ "sync", "server", OPT_STRING, "", 0, 0, NULL,
-	  "URL of senda-server, set by 'senda enroll'" },
+	  "reach senda-server at this URL instead of the one 'senda enroll' stored (the pinned key still applies)" },
 	{ "sync", "batch_size", OPT_INT, "100", 1, 500, NULL,
 	  "most outbox items sent in one request" },
 	{ "sync", "timeout", OPT_DURATION, "30s", 1, 600, NULL,
