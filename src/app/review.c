@@ -17,6 +17,7 @@
 #include "app/session.h"
 #include "form/form.h"
 #include "proto/lifecycle.h"
+#include "sync/review_pull.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -559,6 +560,32 @@ static bool referral_delivered(const struct store_outbox_list *ob, const char *r
 
 status_t app_review_settle_referrals(struct app *app, size_t *n)
 {
+	if (n)
+		*n = 0;
+	if (!app->store)
+		return st_error(ST_STATE, "the store is locked");
+	return app_review_settle_store(app->store, n);
+}
+
+status_t app_review_after_sync(struct store *db, const char *url_override, long timeout_s,
+			       struct sync_review_stats *rs, size_t *sent)
+{
+	struct sync_review_stats ignored;
+	char *role = NULL;
+	status_t st = ST_OK;
+
+	if (store_kv_get(db, "sync.role", &role) != ST_OK)
+		st_clear();	/* not enrolled yet: no role, nothing to pull */
+	if (role && !strcmp(role, "supervisor"))
+		st = sync_review_pull(db, url_override, timeout_s, rs ? rs : &ignored);
+	free(role);
+	if (st == ST_OK)
+		st = app_review_settle_store(db, sent);
+	return st;
+}
+
+status_t app_review_settle_store(struct store *db, size_t *n)
+{
 	struct store_interview_list ivs = STORE_INTERVIEW_LIST_INIT;
 	struct store_outbox_list ob = STORE_OUTBOX_LIST_INIT;
 	status_t st;
@@ -566,21 +593,19 @@ status_t app_review_settle_referrals(struct app *app, size_t *n)
 
 	if (n)
 		*n = 0;
-	if (!app->store)
-		return st_error(ST_STATE, "the store is locked");
-	st = store_interviews_list(app->store, STORE_IV_BIT(STORE_IV_APPROVED), &ivs);
+	st = store_interviews_list(db, STORE_IV_BIT(STORE_IV_APPROVED), &ivs);
 	if (st == ST_OK && ivs.n)
-		st = store_outbox_list(app->store, STORE_OUTBOX_BIT(STORE_OUTBOX_DELIVERED), &ob);
+		st = store_outbox_list(db, STORE_OUTBOX_BIT(STORE_OUTBOX_DELIVERED), &ob);
 	for (i = 0; st == ST_OK && i < ivs.n; i++) {
 		struct store_referral_list rl = STORE_REFERRAL_LIST_INIT;
-		st = store_referrals_load(app->store, ivs.v[i].id, &rl);
+		st = store_referrals_load(db, ivs.v[i].id, &rl);
 		for (k = 0; st == ST_OK && k < rl.n; k++) {
 			const struct store_referral *r = &rl.v[k];
 			if (r->state != STORE_REF_PENDING || !r->consent_ok ||
 			    !lc_find(LC_REFERRAL, "pending", "send", LC_CASEWORKER) ||
 			    !referral_delivered(&ob, r->id))
 				continue;
-			st = store_referral_set_state(app->store, r->id, STORE_REF_SENT);
+			st = store_referral_set_state(db, r->id, STORE_REF_SENT);
 			if (st == ST_OK)
 				moved++;
 		}

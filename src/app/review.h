@@ -124,6 +124,18 @@ void app_review_returned_first(struct store_interview_list *l);
  * moved.  Harmless to call again.
  */
 status_t app_review_settle_referrals(struct app *app, size_t *n);
+/* The same on an open store, for commands that have no struct app. */
+status_t app_review_settle_store(struct store *st, size_t *n);
+
+struct sync_review_stats;
+/*
+ * What review needs after each successful sync pass, whichever command
+ * ran it: a supervisor's device pulls the team's review queue (so it works
+ * offline), and referrals of approved interviews are marked sent.  rs and
+ * sent may be NULL.
+ */
+status_t app_review_after_sync(struct store *st, const char *url_override, long timeout_s,
+			       struct sync_review_stats *rs, size_t *sent);
 
 struct app_session;
 /*

@@ -145,7 +145,6 @@ static int review_sync(struct cli *cli, int argc, char **argv)
 	struct sync_opts so;
 	struct sync_stats stats;
 	struct sync_review_stats rs;
-	char *role = NULL;
 	size_t sent = 0;
 	status_t s;
 
@@ -161,17 +160,12 @@ static int review_sync(struct cli *cli, int argc, char **argv)
 	memset(&stats, 0, sizeof(stats));
 	memset(&rs, 0, sizeof(rs));
 	s = sync_pass(rc.st, &so, &stats);
-	if (s == ST_OK && store_kv_get(rc.st, "sync.role", &role) != ST_OK)
-		st_clear();
-	if (s == ST_OK && role && !strcmp(role, "supervisor"))
-		s = sync_review_pull(rc.st, so.server_url, so.timeout_s, &rs);
 	if (s == ST_OK)
-		s = app_review_settle_referrals(rc.app, &sent);
+		s = app_review_after_sync(rc.st, so.server_url, so.timeout_s, &rs, &sent);
 	if (s == ST_OK)
 		printf("review sync: %zu delivered, %zu decisions, %zu queue items, "
 		       "%zu conflicts, %zu referrals sent\n", stats.delivered, stats.decisions,
 		       rs.interviews + rs.amendments, rs.conflicts, sent);
-	free(role);
 	rc_close(&rc);
 	return s == ST_OK ? 0 : cli_fail(s);
 }

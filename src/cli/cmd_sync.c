@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/review.h"
 #include "cli/store_unlock.h"
 #include "store/store.h"
 #include "sync/backoff.h"
@@ -233,6 +234,9 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 		s = sync_lock(cli, &lock);
 		if (s == ST_OK)
 			s = sync_pass(st, &so, &stats);
+		/* A supervisor's queue and sent referrals come with every pass. */
+		if (s == ST_OK && so.pull)
+			s = app_review_after_sync(st, so.server_url, so.timeout_s, NULL, NULL);
 		sync_unlock(lock);
 		bar_clear(&out);
 		bool tty = isatty(STDOUT_FILENO);
