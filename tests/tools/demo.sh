@@ -9,7 +9,8 @@
 set -eu
 senda=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$(dirname "$0")/../.." && pwd)
-demo=$top/demo
+# SENDA_DEMO_DIR lets the test of `make run` work outside the tree.
+demo=${SENDA_DEMO_DIR:-$top/demo}
 pass="demo passphrase"
 export SENDA_HOME=$demo/data
 cfg=$demo/senda.ini
