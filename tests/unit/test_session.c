@@ -12,12 +12,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "app/app.h"
 #include "app/session.h"
 #include "store/data.h"
+#include "store/store.h"
+#include "util/util.h"
 
 static struct app *new_app(void)
 {
@@ -196,6 +199,19 @@ static void test_finish_and_consent(void **state)
 	answer(r, "share_legal", "yes");
 	assert_int_equal(app_session_finish(r), ST_OK);
 	assert_int_equal(count_outbox(app, "amendment"), 1);
+	/* The edit of a completed interview is in the audit trail as an amendment. */
+	{
+		struct store_audit_list al = STORE_AUDIT_LIST_INIT;
+		size_t k, amends = 0;
+
+		assert_int_equal(store_audit_list(app->store, 0, 100000, &al), ST_OK);
+		for (k = 0; k < al.n; k++)
+			if (!strcmp(al.v[k].action, "answer.amend") &&
+			    !strcmp(al.v[k].object, id))
+				amends++;
+		assert_int_equal(amends, 1);
+		store_audit_list_release(&al);
+	}
 	/* Consent now given: both referrals (legal, shelter) may leave. */
 	assert_int_equal(count_outbox(app, "referral"), 2);
 	app_session_free(r);
@@ -231,6 +247,40 @@ static void test_returned_resubmits_as_amendment(void **state)
 	app_free(app);
 }
 
+/* A wrong passphrase makes the next try wait longer each time; the right one resets it. */
+static void test_unlock_delay_grows(void **state)
+{
+	struct store_open_opts so = { { 8, 1 }, 0 };
+	char dir[] = "/tmp/senda-unlock-XXXXXX";
+	char recovery[STORE_RECOVERY_KEY_LEN];
+	struct app_options ao = { 0 };
+	struct store *st;
+	struct app *app;
+	const int want[] = { 500, 1000, 2000, 4000 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(store_create(dir, "right", 5, &so, recovery, &st), ST_OK);
+	store_close(st);
+	ao.data_dir = dir;
+	ao.forms_dir = "tests/forms/console";
+	ao.kdf_memory = 8;
+	ao.kdf_iterations = 1;
+	app = app_new(&ao);
+	assert_int_equal(app_unlock_delay_ms(app), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		assert_int_equal(app_unlock(app, "wrong"), ST_PASSPHRASE);
+		assert_false(app_is_unlocked(app));
+		assert_int_equal(app_unlock_delay_ms(app), want[i]);
+	}
+	assert_int_equal(app_unlock(app, "right"), ST_OK);
+	assert_true(app_is_unlocked(app));
+	assert_int_equal(app_unlock_delay_ms(app), 0);
+	app_free(app);
+	assert_int_equal(store_shred(dir), ST_OK);
+	rmdir(dir);
+}
+
 static void test_language_and_summary(void **state)
 {
 	struct app *app = new_app();
@@ -261,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_members),
 		cmocka_unit_test(test_finish_and_consent),
 		cmocka_unit_test(test_returned_resubmits_as_amendment),
+		cmocka_unit_test(test_unlock_delay_grows),
 		cmocka_unit_test(test_language_and_summary),
 	};
 
