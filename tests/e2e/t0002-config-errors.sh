@@ -46,6 +46,19 @@ echo "$out" | grep -q "^sync.batch_size *= 20 *($cfg:5)$" || fail "origin of bat
 echo "$out" | grep -q "^sync.timeout *= 45s *(command line)$" || fail "origin of timeout: $out"
 echo "$out" | grep -q "^console.idle_lock *= 5m *(default)$" || fail "default idle_lock: $out"
 
+# Without XDG variables: ~/.config/senda/senda.ini and ~/.local/share/senda.
+mkdir -p "$HOME/.config/senda"
+printf '[console]\nidle_lock = 7m\n' >"$HOME/.config/senda/senda.ini"
+expect_exit 0 "$SENDA" config show
+echo "$out" | grep -q "^# config file: $HOME/.config/senda/senda.ini$" || fail "default config path: $out"
+echo "$out" | grep -q "^# data directory: $HOME/.local/share/senda$" || fail "default data dir: $out"
+echo "$out" | grep -q "^console.idle_lock *= 7m *($HOME/.config/senda/senda.ini:2)$" || fail "default config not read: $out"
+XDG_DATA_HOME=$HOME/xdgdata expect_exit 0 "$SENDA" config show
+echo "$out" | grep -q "^# data directory: $HOME/xdgdata/senda$" || fail "XDG_DATA_HOME: $out"
+SENDA_HOME=$HOME/sh XDG_DATA_HOME=$HOME/xdgdata expect_exit 0 "$SENDA" config show
+echo "$out" | grep -q "^# data directory: $HOME/sh$" || fail "SENDA_HOME wins: $out"
+rm "$HOME/.config/senda/senda.ini"
+
 # The default location is $XDG_CONFIG_HOME/senda/senda.ini.
 mkdir -p "$HOME/xdg/senda"
 printf '[log]\nlevel = debug\n' >"$HOME/xdg/senda/senda.ini"

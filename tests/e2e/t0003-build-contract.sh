@@ -11,6 +11,14 @@ out=$(make --no-print-directory -s deps 2>&1) || fail "make deps failed: $out"
 got=$(tests/tools/missing-pkgs gcc no-such-package-senda make)
 expect_eq "missing packages" " no-such-package-senda" "$got"
 
+# Not root and something missing: the exact line to run, and a failure.
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+		make --no-print-directory -s deps DEB_PKGS="gcc no-such-package-senda" 2>&1) &&
+		fail "make deps succeeded as non-root with a package missing"
+	expect_contains "non-root deps" "missing packages; run: sudo apt-get install -y no-such-package-senda" "$out"
+fi
+
 dest=$TMPDIR/root
 make --no-print-directory -s install BUILD="$BUILD" PREFIX=/opt/senda DESTDIR="$dest" >/dev/null ||
 	fail "make install failed"
