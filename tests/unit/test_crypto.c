@@ -11,12 +11,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "crypto/crypto.h"
+
+/* After crypto_init no core dump can carry a key out of the process. */
+static void test_no_core_dumps(void **state)
+{
+	struct rlimit rl;
+
+	(void)state;
+	assert_int_equal(crypto_init(), ST_OK);
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	assert_int_equal(rl.rlim_cur, 0);
+}
 
 static void test_aead(void **state)
 {
@@ -158,6 +172,7 @@ static void test_passphrase_fd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_core_dumps),
 		cmocka_unit_test(test_aead),
 		cmocka_unit_test(test_nonces_unique),
 		cmocka_unit_test(test_nonces_fork),

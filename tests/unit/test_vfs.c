@@ -292,6 +292,67 @@ static void tamper_trials(struct fix *f, const char *name, int trials)
 	free(path);
 }
 
+/*
+ * Pages moved inside the file are caught: each page's tag binds its page
+ * number, so a valid page at the wrong place does not authenticate.
+ */
+static void test_swap_pages(void **state)
+{
+	struct fix *f = *state;
+	struct store *st = make_store(f, 400);
+	char *path = fpath(f, "senda.db");
+	size_t len;
+	char *orig;
+	int fd;
+
+	store_close(st);
+	orig = file_read_all(path, &len);
+	assert_non_null(orig);
+	assert_true(len >= 4 * 4096);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	/* page 2 gets page 3's bytes and page 3 gets page 2's */
+	assert_int_equal(pwrite(fd, orig + 2 * 4096, 4096, 1 * 4096), 4096);
+	assert_int_equal(pwrite(fd, orig + 1 * 4096, 4096, 2 * 4096), 4096);
+	close(fd);
+	assert_int_equal(open_and_check(f), ST_DAMAGED);
+	assert_non_null(strstr(st_detail(ST_DAMAGED), "(page 2)"));
+	restore_file(path, orig, len);
+	assert_int_equal(open_and_check(f), ST_OK);
+	free(orig);
+	free(path);
+}
+
+/* Shred overwrites the key slots in place, not just unlinks the files. */
+static void test_shred_overwrites(void **state)
+{
+	struct fix *f = *state;
+	struct store *st = make_store(f, 10);
+	char *keys = fpath(f, "senda.keys");
+	char *other = xasprintf("%s/../%s-keys-link", f->dir, strrchr(f->dir, '/') + 1);
+	char *before, *after;
+	size_t n1, n2, same = 0;
+
+	store_close(st);
+	assert_int_equal(link(keys, other), 0);	/* a second name for the same inode */
+	before = file_read_all(keys, &n1);
+	assert_non_null(before);
+	assert_int_equal(store_shred(f->dir), ST_OK);
+	assert_false(path_exists(keys));
+	after = file_read_all(other, &n2);
+	assert_non_null(after);
+	assert_int_equal(n1, n2);
+	for (size_t i = 0; i < n1; i++)
+		same += before[i] == after[i];
+	/* random bytes match the old ones about 1 time in 256 */
+	assert_true(same < n1 / 16);
+	unlink(other);
+	free(before);
+	free(after);
+	free(other);
+	free(keys);
+}
+
 static void test_tamper_db(void **state)
 {
 	struct fix *f = *state;
@@ -578,6 +639,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_db, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_swap_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shred_overwrites, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),
