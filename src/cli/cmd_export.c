@@ -87,9 +87,16 @@ static void csv_value(struct strbuf *sb, const struct form_value *v)
 	free(t);
 }
 
+/*
+ * Questions marked sensitive (protection data, names, contacts) stay out of
+ * exports unless --include-sensitive asks for them: an export is plaintext
+ * on disk, so by default it carries what analysis needs and no more.
+ */
+static bool export_sensitive;
+
 static bool exported(const struct form_question *q)
 {
-	return q->type != FORM_Q_NOTE;
+	return q->type != FORM_Q_NOTE && (!q->sensitive || export_sensitive);
 }
 
 /* The CSV files of one form: main table and one per repeat group. */
@@ -275,6 +282,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "form", required_argument, NULL, 'F' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "include-sensitive", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *format = NULL, *form_id = NULL, *dir = ".";
@@ -291,8 +299,10 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
+	export_sensitive = false;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
+		case 'S': export_sensitive = true; break;
 		case 'f': format = optarg; break;
 		case 'F': form_id = optarg; break;
 		case 'o': dir = optarg; break;
@@ -301,7 +311,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (optind != argc || !format || (strcmp(format, "csv") && strcmp(format, "json")))
-		return cli_usage_error("usage: senda export --format csv|json [--form ID] [--out DIR]");
+		return cli_usage_error("usage: senda export --format csv|json [--form ID] [--out DIR] "
+				       "[--include-sensitive]");
 	json = !strcmp(format, "json");
 	if ((st = path_mkdir_p(dir, 0700)) != ST_OK)
 		return cli_fail(st);
@@ -353,7 +364,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	free(sets);
 	store_interview_list_release(&list);
 	if (st == ST_OK) {
-		snprintf(detail, sizeof(detail), "%s, %zu interviews, %zu files", format, done, files);
+		snprintf(detail, sizeof(detail), "%s, %zu interviews, %zu files%s", format, done,
+			 files, export_sensitive ? ", sensitive included" : "");
 		store_audit_add(sto, "export", "-", detail);
 	}
 	app_free(app);
@@ -362,5 +374,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	fprintf(stderr, "senda: exported %zu interviews to %zu files in %s\n", done, files, dir);
 	if (files)
 		fprintf(stderr, "senda: warning: these files are NOT encrypted; keep them safe and delete them when done\n");
+	if (files && !export_sensitive)
+		fprintf(stderr, "senda: sensitive questions were left out; --include-sensitive adds them\n");
 	return 0;
 }

@@ -18,7 +18,7 @@
 	_(keys,    "keys list|add|remove SLOT|change [SLOT]|recover [SLOT]|rotate", "manage the passphrases and the master key of the store") \
 	_(shred,   "shred --yes", "destroy the store for good: keys first, then the files") \
 	_(form,    "form check FILE... | form fill FORM --answers F.json [--lang L] [--today D] [--save]", "lint form files, or fill a form headless and print the result as JSON (--save: store it as completed)") \
-	_(export,  "export --format csv|json [--form ID] [--out DIR]", "write interviews out of the store as CSV (one file per form and repeat group) or JSON (one per interview); NOT encrypted") \
+	_(export,  "export --format csv|json [--form ID] [--out DIR] [--include-sensitive]", "write interviews out of the store as CSV (one file per form and repeat group) or JSON (one per interview), without sensitive questions unless asked; NOT encrypted") \
 	_(enroll,  "enroll [--pin sha256//KEY] [--label NAME] [--force] URL CODE", "register this device with senda-server using a one-time code") \
 	_(audit,   "audit verify | audit log [--after N] [--limit N]", "check the audit trail's hash chain, or print its entries") \
 	_(sync,    "sync [--watch] [--verbose] [--quiet] | sync log | sync retry ID", "deliver the outbox to the server and pull decisions; show the ledger") \

@@ -28,7 +28,16 @@ done
 members=$(grep -c '"member_name"' "$g/35-medical-member-illness.json")
 [ "$members" -ge 1 ] || fail "case 35 has no members"
 
-senda_ export --format csv --out "$TMPDIR/csv" 2>"$TMPDIR/err" || fail "export csv failed: $(cat "$TMPDIR/err")"
+# By default sensitive questions (names, protection data) stay out.
+senda_ export --format csv --out "$TMPDIR/min" 2>"$TMPDIR/err" || fail "export csv failed: $(cat "$TMPDIR/err")"
+expect_contains "says what was left out" "sensitive questions were left out" "$(cat "$TMPDIR/err")"
+head -1 "$TMPDIR/min/intake.csv" | grep -q ',given_name,' && fail "a sensitive question was exported by default"
+head -1 "$TMPDIR/min/intake.csv" | grep -q ',fear_grounds' && fail "fear grounds exported by default"
+grep -q 'Ana' "$TMPDIR/min/intake.csv" && fail "a respondent's name was exported by default"
+head -1 "$TMPDIR/min/intake.csv" | grep -q ',nationality,' || fail "a non-sensitive question is missing"
+
+senda_ export --format csv --include-sensitive --out "$TMPDIR/csv" 2>"$TMPDIR/err" ||
+	fail "export csv failed: $(cat "$TMPDIR/err")"
 expect_contains "warning" "NOT encrypted" "$(cat "$TMPDIR/err")"
 [ "$(stat -c %a "$TMPDIR/csv/intake.csv")" = 600 ] || fail "intake.csv is not mode 0600"
 [ "$(stat -c %a "$TMPDIR/csv")" = 700 ] || fail "the export folder is not mode 0700"
@@ -43,12 +52,13 @@ id35=$(sed -n 's/^  "saved": "\(.*\)",*$/\1/p' "$TMPDIR/35-medical-member-illnes
 expect_eq "member rows of case 35" "$members" "$(grep -c "^$id35," "$TMPDIR/csv/intake-members.csv")"
 
 # never overwrite: a second export into the same folder is refused
-senda_ export --format csv --out "$TMPDIR/csv" 2>/dev/null
+senda_ export --format csv --include-sensitive --out "$TMPDIR/csv" 2>/dev/null
 rc=$?
 expect_eq "exit status when the file exists" 6 "$rc"
 
 # JSON: one file per interview; its answers give the same result through form fill
-senda_ export --format json --form intake --out "$TMPDIR/json" 2>/dev/null || fail "export json failed"
+senda_ export --format json --form intake --include-sensitive --out "$TMPDIR/json" 2>/dev/null ||
+	fail "export json failed"
 expect_eq "json files" 2 "$(ls "$TMPDIR/json" | wc -l)"
 # (the document is sorted and indented by 2, so the answers object is a block)
 sed -n '/^  "answers": {$/,/^  },$/p' "$TMPDIR/json/$id35.json" | sed -e '1s/.*/{/' -e '$s/.*/}/' \
