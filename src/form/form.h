@@ -314,6 +314,7 @@ struct form_progress {
 	size_t visible;		/* visible question instances (notes excluded) */
 	size_t answered;	/* of those, answered (calculations count) */
 	size_t errors;		/* instances with an error, plus repeat count errors */
+	size_t required_left;	/* of the errors, required questions still unanswered */
 	size_t warnings;	/* instances with a warning */
 	size_t unacked;		/* warnings not acknowledged */
 	bool complete;		/* errors == 0 */

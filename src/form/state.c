@@ -664,6 +664,7 @@ void form_state_progress(const struct form_state *st, struct form_progress *p)
 			p->visible++;
 			p->answered += slot_value(st, q, s)->type != FORM_V_EMPTY;
 			p->errors += s->err != FORM_ERR_NONE;
+			p->required_left += s->err == FORM_ERR_REQUIRED;
 			p->warnings += s->warn;
 			p->unacked += s->warn && !s->acked;
 		}

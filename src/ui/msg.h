@@ -36,6 +36,7 @@
 	_(SECTION_N,      "Section %zu/%zu",                     "Sección %zu/%zu") \
 	_(ANSWERED,       "%zu/%zu answered",                    "%zu/%zu respondidas") \
 	_(ERRORS,         "%zu errors",                          "%zu errores") \
+	_(REQUIRED_LEFT,  "%zu required",                        "%zu faltan") \
 	_(SAVED,          "saved",                               "guardado") \
 	_(NOT_SAVED,      "NOT SAVED",                           "NO GUARDADO") \
 	_(SYNC_OFFLINE,   "%zu to sync",                         "%zu por enviar") \

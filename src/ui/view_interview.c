@@ -489,10 +489,18 @@ static void iv_status(struct ui *ui, struct view *v, char *buf, size_t n)
 	used = strlen(buf);
 	snprintf(buf + used, n - used, M(ANSWERED), p.answered, p.visible);
 	used = strlen(buf);
-	if (p.errors) {
+	/* Required-but-unanswered apart from real errors: the first is work
+	 * still to do, the second something to fix. */
+	if (p.required_left) {
 		snprintf(buf + used, n - used, ", ");
 		used = strlen(buf);
-		snprintf(buf + used, n - used, M(ERRORS), p.errors);
+		snprintf(buf + used, n - used, M(REQUIRED_LEFT), p.required_left);
+		used = strlen(buf);
+	}
+	if (p.errors > p.required_left) {
+		snprintf(buf + used, n - used, ", ");
+		used = strlen(buf);
+		snprintf(buf + used, n - used, M(ERRORS), p.errors - p.required_left);
 		used = strlen(buf);
 	}
 	snprintf(buf + used, n - used, " | %s | ", s->saved ? M(SAVED) : M(NOT_SAVED));

@@ -214,6 +214,7 @@ static void test_skip_logic_and_checks(void **state)
 	form_state_progress(s, &p);
 	assert_false(p.complete);
 	assert_int_equal(p.errors, 1);
+	assert_int_equal(p.required_left, 1);	/* still to answer, not wrong */
 
 	set(s, "consent", 0, "yes");
 	assert_true(form_state_relevant(s, ref(&f, "age", 0)));
@@ -221,6 +222,9 @@ static void test_skip_logic_and_checks(void **state)
 	set(s, "age", 0, "130");
 	assert_int_equal(form_state_error(s, ref(&f, "age", 0)), FORM_ERR_CONSTRAINT);
 	assert_string_equal(form_state_error_message(s, ref(&f, "age", 0), es), "Entre 0 y 120.");
+	form_state_progress(s, &p);
+	assert_int_equal(p.errors, 1);
+	assert_int_equal(p.required_left, 0);	/* answered, but wrong */
 	set(s, "age", 0, "101");
 	assert_int_equal(form_state_error(s, ref(&f, "age", 0)), FORM_ERR_NONE);
 	assert_true(form_state_warning(s, ref(&f, "age", 0)));
