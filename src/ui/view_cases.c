@@ -132,6 +132,25 @@ static void format_changed(int64_t t, char out[20])
 	snprintf(out, 20, "%s %02d:%02d", d, (int)(t % 86400 / 3600), (int)(t % 3600 / 60));
 }
 
+/*
+ * One mark beside the status says what sync has done with the interview's
+ * outbox items (see docs/console.md): waiting, on its way, delivered, or
+ * held back for a person to look at.
+ */
+static const char *const sync_marks[STORE_OUTBOX_N_STATES] = {
+	[STORE_OUTBOX_QUEUED] = "…",	/* … */
+	[STORE_OUTBOX_SENDING] = "↑",	/* ↑ */
+	[STORE_OUTBOX_DELIVERED] = "✓",	/* ✓ */
+	[STORE_OUTBOX_QUARANTINED] = "!",
+};
+
+static const char *sync_mark(int state)
+{
+	if (state < 0 || state >= STORE_OUTBOX_N_STATES || !sync_marks[state])
+		return "";
+	return sync_marks[state];
+}
+
 static void cases_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 {
 	struct cases_view *c = v->priv;
@@ -166,6 +185,7 @@ static void cases_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		ui_put(scr, row, col_lang, attr, 6, iv->language ? iv->language : "");
 		ui_put(scr, row, col_status, attr, 11,
 		       ui_msg_status(store_iv_status_name(iv->status)));
+		ui_put(scr, row, col_prog - 1, attr, 1, sync_mark(iv->sync_state));
 		ui_printf(scr, row, col_prog, attr, 8, "%d/%d", iv->progress_done,
 			  iv->progress_total);
 		format_changed(iv->updated, buf);
