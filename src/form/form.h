@@ -130,6 +130,18 @@ struct form_rule {
 	int line;
 };
 
+enum form_msg {
+	FORM_MSG_REQUIRED,	/* required_message */
+	FORM_MSG_CHOICE,	/* choice_message */
+	FORM_MSG_CONSTRAINT,	/* constraint_message: a constraint without its own */
+	FORM_MSG_WARNING,	/* warning_message: a warning without its own */
+	FORM_MSG_MIN,		/* min_message: "{n}" is the repeat's min */
+	FORM_MSG_MAX,		/* max_message: "{n}" is the repeat's max */
+	FORM_MSG_YES,		/* yes_label: how a yes_no answer reads */
+	FORM_MSG_NO,		/* no_label */
+	FORM_MSG_COUNT_
+};
+
 struct form {
 	char *path;			/* as given to the INI reader */
 	char *id;
@@ -138,7 +150,7 @@ struct form {
 	size_t n_languages;
 	size_t default_language;	/* index into languages */
 	struct form_text title, note;
-	struct form_text messages[6];	/* [form] KIND_message.LANG, by enum form_msg */
+	struct form_text messages[FORM_MSG_COUNT_];	/* [form] KIND_message.LANG, by enum form_msg */
 
 	struct form_section *sections;
 	size_t n_sections;
@@ -170,15 +182,6 @@ void form_release(struct form *f);
  * them as [form] required_message.LANG etc.; otherwise a built-in
  * translation (en es fr pt ht) is used, else English.
  */
-enum form_msg {
-	FORM_MSG_REQUIRED,	/* required_message */
-	FORM_MSG_CHOICE,	/* choice_message */
-	FORM_MSG_CONSTRAINT,	/* constraint_message: a constraint without its own */
-	FORM_MSG_WARNING,	/* warning_message: a warning without its own */
-	FORM_MSG_MIN,		/* min_message: "{n}" is the repeat's min */
-	FORM_MSG_MAX,		/* max_message: "{n}" is the repeat's max */
-	FORM_MSG_COUNT_
-};
 /* "required_message" etc. */
 const char *form_msg_key(enum form_msg m);
 const char *form_message(const struct form *f, enum form_msg m, size_t lang);

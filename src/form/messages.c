@@ -1,7 +1,7 @@
 /*
  * messages.c - the engine's own messages (required answer, filtered-out
- * choice, default constraint and warning texts, repeat bounds) in the
- * interview's language.
+ * choice, default constraint and warning texts, repeat bounds, how yes and
+ * no read) in the interview's language.
  *
  * A caseworker reads errors in the language of the interview, so these
  * cannot stay English.  A form may word them itself in [form]
@@ -17,7 +17,7 @@
 
 static const char *const msg_keys[FORM_MSG_COUNT_] = {
 	"required_message", "choice_message", "constraint_message",
-	"warning_message", "min_message", "max_message",
+	"warning_message", "min_message", "max_message", "yes_label", "no_label",
 };
 
 const char *form_msg_key(enum form_msg m)
@@ -34,31 +34,36 @@ static const struct {
 		  "This answer is not allowed.",
 		  "Please check this answer.",
 		  "At least {n} members are needed.",
-		  "At most {n} members are allowed." } },
+		  "At most {n} members are allowed.",
+		  "yes", "no" } },
 	{ "es", { "Esta respuesta es obligatoria.",
 		  "Esta opción no está disponible para esta respuesta.",
 		  "Esta respuesta no está permitida.",
 		  "Por favor, revise esta respuesta.",
 		  "Se necesitan al menos {n} miembros.",
-		  "Se permiten como máximo {n} miembros." } },
+		  "Se permiten como máximo {n} miembros.",
+		  "sí", "no" } },
 	{ "fr", { "Cette réponse est obligatoire.",
 		  "Ce choix n'est pas disponible pour cette réponse.",
 		  "Cette réponse n'est pas autorisée.",
 		  "Veuillez vérifier cette réponse.",
 		  "Il faut au moins {n} membres.",
-		  "{n} membres au maximum sont autorisés." } },
+		  "{n} membres au maximum sont autorisés.",
+		  "oui", "non" } },
 	{ "pt", { "Esta resposta é obrigatória.",
 		  "Esta opção não está disponível para esta resposta.",
 		  "Esta resposta não é permitida.",
 		  "Por favor, verifique esta resposta.",
 		  "São necessários pelo menos {n} membros.",
-		  "São permitidos no máximo {n} membros." } },
+		  "São permitidos no máximo {n} membros.",
+		  "sim", "não" } },
 	{ "ht", { "Repons sa a obligatwa.",
 		  "Chwa sa a pa disponib pou repons sa a.",
 		  "Repons sa a pa otorize.",
 		  "Tanpri verifye repons sa a.",
 		  "Fòk gen omwen {n} moun.",
-		  "Pa plis pase {n} moun." } },
+		  "Pa plis pase {n} moun.",
+		  "wi", "non" } },
 };
 
 static const char *builtin_text(const char *lang, enum form_msg m)

@@ -364,7 +364,8 @@ static void draw_section_list(struct iv_view *iv, struct ui_screen *scr, int row
 					ans = xstrdup(c == FORM_NONE ? v->u.s : app_label(s,
 						&s->form->choice_lists[q->choices].v[c].label));
 				} else if (v->type == FORM_V_BOOL) {
-					ans = xstrdup(v->u.b ? M(YES) : M(NO));
+					ans = xstrdup(form_message(s->form, v->u.b ? FORM_MSG_YES :
+							   FORM_MSG_NO, s->lang));
 				} else {
 					ans = form_value_format(v);
 				}
@@ -436,8 +437,11 @@ static void iv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		list_row = row;
 		break;
 	case FORM_Q_YES_NO:
-		ui_printf(scr, row, 4, iv->yes_set && iv->yes ? UI_A_REVERSE : 0, 12, " %s ", M(YES));
-		ui_printf(scr, row, 14, iv->yes_set && !iv->yes ? UI_A_REVERSE : 0, 12, " %s ", M(NO));
+		/* read aloud in the respondent's language, like the question */
+		ui_printf(scr, row, 4, iv->yes_set && iv->yes ? UI_A_REVERSE : 0, 12, " %s ",
+			  form_message(s->form, FORM_MSG_YES, s->lang));
+		ui_printf(scr, row, 14, iv->yes_set && !iv->yes ? UI_A_REVERSE : 0, 12, " %s ",
+			  form_message(s->form, FORM_MSG_NO, s->lang));
 		ui_put(scr, row + 1, 4, UI_A_DIM, -1, M(YESNO_HINT));
 		row += 2;
 		list_row = row + 2;

@@ -209,6 +209,9 @@ static void test_skip_logic_and_checks(void **state)
 			    "Esta respuesta es obligatoria.");
 	assert_string_equal(form_state_error_message(s, ref(&f, "consent", 0), FORM_NONE),
 			    "This answer is required.");
+	/* yes and no read in the interview's language too (the console shows them) */
+	assert_string_equal(form_message(&f, FORM_MSG_YES, es), "sí");
+	assert_string_equal(form_message(&f, FORM_MSG_NO, FORM_NONE), "no");
 	assert_false(form_state_relevant(s, ref(&f, "age", 0)));
 	assert_int_equal(form_state_error(s, ref(&f, "age", 0)), FORM_ERR_NONE);
 	form_state_progress(s, &p);
