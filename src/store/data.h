@@ -328,7 +328,11 @@ status_t store_referrals_load(struct store *st, const char *interview_id,
  * ST_DENIED for a referral without consent). */
 status_t store_referral_set_state(struct store *st, const char *id,
 				  enum store_ref_state to);
-/* Delete an interview's pending referrals (before re-running the rules). */
+/*
+ * Delete an interview's pending referrals that have no consent, so never
+ * left the device (before re-running the rules).  Consented ones were
+ * queued when made and are kept, so an amendment never sends one twice.
+ */
 status_t store_referrals_clear_pending(struct store *st,
 				       const char *interview_id);
 

@@ -245,12 +245,18 @@ status_t store_referrals_clear_pending(struct store *st, const char *interview_i
 
 	if ((ret = data_tx_begin(st, &tx)))
 		return ret;
+	/*
+	 * A pending referral with consent was queued for the server when it was
+	 * made; deleting it would make the next finish queue it again under a
+	 * new id, and the partner would get it twice.  Only the ones that never
+	 * left (no consent) are recomputed.
+	 */
 	if ((ret = data_prepare(st, &s, "DELETE FROM referrals WHERE interview_id = ? "
-				"AND state = 'pending'")))
+				"AND state = 'pending' AND consent_ok = 0")))
 		return data_tx_end(&tx, ret);
 	data_bind_text(s, 1, interview_id);
 	if (!(ret = data_run(st, s, "clearing referrals")))
-		ret = audit_append(st, "referral.clear", interview_id, "%d pending removed",
+		ret = audit_append(st, "referral.clear", interview_id, "%d pending without consent removed",
 				   sqlite3_changes(st->db));
 	return data_tx_end(&tx, ret);
 }

@@ -215,6 +215,17 @@ static void test_finish_and_consent(void **state)
 	/* Consent now given: both referrals (legal, shelter) may leave. */
 	assert_int_equal(count_outbox(app, "referral"), 2);
 	app_session_free(r);
+
+	/* A second amendment does not send the same referrals again. */
+	assert_int_equal(app_session_resume(app, id, &r), ST_OK);
+	answer(r, "age", "31");
+	assert_int_equal(app_session_finish(r), ST_OK);
+	assert_int_equal(count_outbox(app, "amendment"), 2);
+	assert_int_equal(count_outbox(app, "referral"), 2);
+	assert_int_equal(store_referrals_load(app->store, id, &refs), ST_OK);
+	assert_int_equal(refs.n, 2);
+	store_referral_list_release(&refs);
+	app_session_free(r);
 	app_free(app);
 }
 
