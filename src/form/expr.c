@@ -280,6 +280,33 @@ static bool expect(struct parser *p, enum tok_kind k, const char *what)
 	return false;
 }
 
+/*
+ * The rest of a parenthesised list after '(': expr (',' expr)* ')', each
+ * added to n (a call's arguments, the values of `in (...)`).  Frees n on
+ * error.
+ */
+static struct expr_node *parse_list_tail(struct parser *p, struct expr_node *n)
+{
+	for (;;) {
+		struct expr_node *a = parse_or(p);
+
+		if (!a) {
+			node_free(n);
+			return NULL;
+		}
+		node_add(n, a);
+		if (p->kind == T_COMMA) {
+			next(p);
+			continue;
+		}
+		if (!expect(p, T_RP, "',' or ')'")) {
+			node_free(n);
+			return NULL;
+		}
+		return n;
+	}
+}
+
 static struct expr_node *parse_primary(struct parser *p)
 {
 	struct expr_node *n;
@@ -346,23 +373,7 @@ static struct expr_node *parse_primary(struct parser *p)
 		next(p);
 		return n;
 	}
-	for (;;) {
-		struct expr_node *a = parse_or(p);
-		if (!a) {
-			node_free(n);
-			return NULL;
-		}
-		node_add(n, a);
-		if (p->kind == T_COMMA) {
-			next(p);
-			continue;
-		}
-		if (!expect(p, T_RP, "',' or ')'")) {
-			node_free(n);
-			return NULL;
-		}
-		return n;
-	}
+	return parse_list_tail(p, n);
 }
 
 typedef struct expr_node *(*parse_fn)(struct parser *p);
@@ -487,23 +498,7 @@ static struct expr_node *parse_compare(struct parser *p)
 	next(p);
 	n = node_new(OP_IN_LIST, at);
 	node_add(n, a);
-	for (;;) {
-		b = parse_or(p);
-		if (!b) {
-			node_free(n);
-			return NULL;
-		}
-		node_add(n, b);
-		if (p->kind == T_COMMA) {
-			next(p);
-			continue;
-		}
-		if (!expect(p, T_RP, "',' or ')'")) {
-			node_free(n);
-			return NULL;
-		}
-		return n;
-	}
+	return parse_list_tail(p, n);
 }
 
 static struct expr_node *parse_not(struct parser *p)
