@@ -144,6 +144,22 @@ static status_t iv_query(struct store *st, sqlite3_stmt *s,
 	return ret;
 }
 
+/* One interview by a prepared query with its key bound; what names it in the error. */
+static status_t iv_get_one(struct store *st, sqlite3_stmt *s, struct store_interview *out,
+			   const char *what)
+{
+	status_t ret;
+
+	out->seq = -1;
+	if ((ret = iv_query(st, s, NULL, out)))
+		return ret;
+	if (out->seq == -1) {
+		out->seq = 0;
+		return st_error(ST_NOTFOUND, "no interview %s", what);
+	}
+	return ST_OK;
+}
+
 status_t store_interview_get(struct store *st, const char *id,
 			     struct store_interview *out)
 {
@@ -154,14 +170,7 @@ status_t store_interview_get(struct store *st, const char *id,
 	if ((ret = data_prepare(st, &s, "SELECT " IV_COLS " FROM interviews i WHERE i.id = ?")))
 		return ret;
 	data_bind_text(s, 1, id);
-	out->seq = -1;
-	if ((ret = iv_query(st, s, NULL, out)))
-		return ret;
-	if (out->seq == -1) {
-		out->seq = 0;
-		return st_error(ST_NOTFOUND, "no interview %s", id);
-	}
-	return ST_OK;
+	return iv_get_one(st, s, out, id);
 }
 
 status_t store_interview_get_seq(struct store *st, int64_t seq,
@@ -169,19 +178,14 @@ status_t store_interview_get_seq(struct store *st, int64_t seq,
 {
 	sqlite3_stmt *s;
 	status_t ret;
+	char what[24];
 
 	store_interview_init(out);
 	if ((ret = data_prepare(st, &s, "SELECT " IV_COLS " FROM interviews i WHERE i.seq = ?")))
 		return ret;
 	sqlite3_bind_int64(s, 1, seq);
-	out->seq = -1;
-	if ((ret = iv_query(st, s, NULL, out)))
-		return ret;
-	if (out->seq == -1) {
-		out->seq = 0;
-		return st_error(ST_NOTFOUND, "no interview %lld", (long long)seq);
-	}
-	return ST_OK;
+	snprintf(what, sizeof(what), "%lld", (long long)seq);
+	return iv_get_one(st, s, out, what);
 }
 
 status_t store_interviews_list(struct store *st, unsigned status_mask,
