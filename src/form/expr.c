@@ -852,30 +852,31 @@ static struct form_value ev_count(const struct expr_node *n, struct expr_ctx *ct
 	return v_int(k);
 }
 
-static struct form_value ev_any(const struct expr_node *n, struct expr_ctx *ctx)
+/*
+ * any() and all(): the first member that settles the answer stops the
+ * walk (any: a true one; all: one not true).
+ */
+static struct form_value quantify(const struct expr_node *n, struct expr_ctx *ctx, bool want)
 {
 	size_t cnt = members(n, ctx), saved = ctx->inst;
-	bool found = false;
+	bool settled = false;
 
-	for (size_t i = 0; i < cnt && !found; i++) {
+	for (size_t i = 0; i < cnt && !settled; i++) {
 		struct form_value v = member_eval(n, ctx, i);
-		found = truth(&v) == 1;
+		settled = (truth(&v) == 1) == want;
 	}
 	ctx->inst = saved;
-	return v_bool(found);
+	return v_bool(settled == want);
+}
+
+static struct form_value ev_any(const struct expr_node *n, struct expr_ctx *ctx)
+{
+	return quantify(n, ctx, true);
 }
 
 static struct form_value ev_all(const struct expr_node *n, struct expr_ctx *ctx)
 {
-	size_t cnt = members(n, ctx), saved = ctx->inst;
-	bool ok = true;
-
-	for (size_t i = 0; i < cnt && ok; i++) {
-		struct form_value v = member_eval(n, ctx, i);
-		ok = truth(&v) == 1;
-	}
-	ctx->inst = saved;
-	return v_bool(ok);
+	return quantify(n, ctx, false);
 }
 
 static struct form_value ev_sum(const struct expr_node *n, struct expr_ctx *ctx)

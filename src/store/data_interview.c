@@ -213,6 +213,26 @@ status_t store_interviews_list(struct store *st, unsigned status_mask,
 	return iv_query(st, s, out, NULL);
 }
 
+/*
+ * The twelve columns of an interview row, numbered as both the INSERT of a
+ * new interview and the import's INSERT or UPDATE number them (?1..?12).
+ */
+static void iv_bind_row(sqlite3_stmt *s, const struct store_interview *iv, int64_t now)
+{
+	data_bind_text(s, 1, iv->id);
+	data_bind_text(s, 2, iv->form_id);
+	data_bind_text(s, 3, iv->form_version);
+	data_bind_text(s, 4, iv->language);
+	data_bind_text(s, 5, iv_status_names[iv->status]);
+	data_bind_text(s, 6, iv->respondent);
+	data_bind_text(s, 7, iv->position);
+	sqlite3_bind_int(s, 8, iv->progress_done);
+	sqlite3_bind_int(s, 9, iv->progress_total);
+	sqlite3_bind_int64(s, 10, now);
+	sqlite3_bind_int64(s, 11, now);
+	data_bind_text(s, 12, iv->meta ? iv->meta : "{}");
+}
+
 status_t store_interview_create(struct store *st, struct store_interview *iv)
 {
 	struct data_tx tx;
@@ -236,18 +256,7 @@ status_t store_interview_create(struct store *st, struct store_interview *iv)
 				"progress_total, created, updated, meta) "
 				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
 		return data_tx_end(&tx, ret);
-	data_bind_text(s, 1, iv->id);
-	data_bind_text(s, 2, iv->form_id);
-	data_bind_text(s, 3, iv->form_version);
-	data_bind_text(s, 4, iv->language);
-	data_bind_text(s, 5, iv_status_names[iv->status]);
-	data_bind_text(s, 6, iv->respondent);
-	data_bind_text(s, 7, iv->position);
-	sqlite3_bind_int(s, 8, iv->progress_done);
-	sqlite3_bind_int(s, 9, iv->progress_total);
-	sqlite3_bind_int64(s, 10, now);
-	sqlite3_bind_int64(s, 11, now);
-	data_bind_text(s, 12, iv->meta ? iv->meta : "{}");
+	iv_bind_row(s, iv, now);
 	if ((ret = data_run(st, s, "creating the interview"))) {
 		if (ret == ST_EXISTS)
 			ret = st_error(ST_EXISTS, "interview %s already exists", iv->id);
@@ -423,18 +432,7 @@ status_t store_interview_import(struct store *st, struct store_interview *iv,
 				   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
 	if (ret)
 		return data_tx_end(&tx, ret);
-	data_bind_text(s, 1, iv->id);
-	data_bind_text(s, 2, iv->form_id);
-	data_bind_text(s, 3, iv->form_version);
-	data_bind_text(s, 4, iv->language);
-	data_bind_text(s, 5, iv_status_names[iv->status]);
-	data_bind_text(s, 6, iv->respondent);
-	data_bind_text(s, 7, iv->position);
-	sqlite3_bind_int(s, 8, iv->progress_done);
-	sqlite3_bind_int(s, 9, iv->progress_total);
-	sqlite3_bind_int64(s, 10, now);
-	sqlite3_bind_int64(s, 11, now);
-	data_bind_text(s, 12, iv->meta ? iv->meta : "{}");
+	iv_bind_row(s, iv, now);
 	if ((ret = data_run(st, s, "importing the interview")))
 		return data_tx_end(&tx, ret);
 	if ((ret = data_prepare(st, &s, "DELETE FROM answers WHERE interview_id = ?")))
