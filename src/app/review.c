@@ -617,3 +617,69 @@ status_t app_review_settle_store(struct store *db, size_t *n)
 		*n = moved;
 	return st;
 }
+
+/* ---- revocation ---- */
+
+/* The revoke item the server applies: ids and the service, no answers. */
+static char *revoke_payload(const struct store_referral *r)
+{
+	json_t *p = json_object();
+	char *s, *out;
+
+	json_object_set_new(p, "event", json_string("revoke"));
+	json_object_set_new(p, "referral", json_string(r->id));
+	json_object_set_new(p, "rule", json_string(r->rule_id ? r->rule_id : ""));
+	json_object_set_new(p, "service", json_string(r->service ? r->service : ""));
+	s = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+	out = xstrdup(s ? s : "{}");
+	free(s);
+	json_decref(p);
+	return out;
+}
+
+status_t app_review_revoke(struct app *app, const char *referral_id)
+{
+	if (!app->store)
+		return st_error(ST_STATE, "the store is locked");
+	return app_review_revoke_store(app->store, referral_id);
+}
+
+status_t app_review_revoke_store(struct store *db, const char *referral_id)
+{
+	struct store_referral r;
+	const char *from;
+	char why[128];
+	bool in_flight = false;
+	status_t st;
+
+	st = store_referral_get(db, referral_id, &r);
+	if (st != ST_OK)
+		return st;
+	from = store_ref_state_name(r.state);
+	if (!lc_find(LC_REFERRAL, from, "revoke",
+		     is_caseworker_device(db) ? LC_CASEWORKER : LC_CASEWORKER | LC_SUPERVISOR)) {
+		st = st_error(ST_STATE, "referral %.8s: %s", r.id,
+			      lc_refusal(LC_REFERRAL, from, "revoke", why, sizeof(why)));
+		store_referral_release(&r);
+		return st;
+	}
+	st = store_begin(db);
+	if (st == ST_OK)
+		st = store_referral_withdraw(db, r.id, &in_flight, NULL);
+	if (st == ST_OK)
+		st = store_referral_set_state(db, r.id, STORE_REF_REVOKED);
+	/* Once it left, the server must learn it too, and stop sharing it. */
+	if (st == ST_OK && (r.state != STORE_REF_PENDING || in_flight)) {
+		char *pl = revoke_payload(&r);
+		st = store_outbox_add(db, "referral", r.id, pl, NULL);
+		free(pl);
+	}
+	if (st == ST_OK)
+		st = store_commit(db);
+	else
+		store_rollback(db);
+	if (st == ST_OK)
+		log_info("referral %.8s revoked (was %s)", r.id, from);
+	store_referral_release(&r);
+	return st;
+}

@@ -127,6 +127,20 @@ status_t app_review_settle_referrals(struct app *app, size_t *n);
 /* The same on an open store, for commands that have no struct app. */
 status_t app_review_settle_store(struct store *st, size_t *n);
 
+/*
+ * Withdraw consent for one referral (referral_id: its UUID).  Checked
+ * against the lifecycle table (ST_STATE for closed, declined, revoked;
+ * ST_NOTFOUND for an unknown id).  In ONE transaction: a pending referral
+ * becomes revoked and its outbox item, if it has not left yet, is deleted
+ * (never sent); one that left (sent, accepted, or pending with its item
+ * already delivered) becomes revoked and a "referral" item with
+ * "event":"revoke" is queued so the server marks it revoked too
+ * (docs/review.md, docs/sync-protocol.md section kinds).
+ */
+status_t app_review_revoke(struct app *app, const char *referral_id);
+/* The same on an open store, for commands that have no struct app. */
+status_t app_review_revoke_store(struct store *st, const char *referral_id);
+
 struct sync_review_stats;
 /*
  * What review needs after each successful sync pass, whichever command

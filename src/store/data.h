@@ -335,6 +335,15 @@ status_t store_referral_set_state(struct store *st, const char *id,
  */
 status_t store_referrals_clear_pending(struct store *st,
 				       const char *interview_id);
+/*
+ * Withdraw a referral's outbox items that have not left: the queued and
+ * quarantined "referral" items whose payload names referral_id are
+ * deleted (a revoked referral is never sent).  *in_flight (may be NULL)
+ * says whether one is sending or delivered, so the server may have it.
+ * *n (may be NULL) gets how many were withdrawn.
+ */
+status_t store_referral_withdraw(struct store *st, const char *referral_id,
+				 bool *in_flight, int *n);
 
 /* ---------------------------------------------------------------------
  * Outbox: what sync must deliver, exactly once.

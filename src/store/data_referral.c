@@ -260,3 +260,51 @@ status_t store_referrals_clear_pending(struct store *st, const char *interview_i
 				   sqlite3_changes(st->db));
 	return data_tx_end(&tx, ret);
 }
+
+status_t store_referral_withdraw(struct store *st, const char *referral_id,
+				 bool *in_flight, int *n)
+{
+	struct data_tx tx;
+	sqlite3_stmt *s;
+	status_t ret;
+	char *like;
+	int rc;
+
+	if (in_flight)
+		*in_flight = false;
+	if (n)
+		*n = 0;
+	if (!referral_id || !data_is_uuid(referral_id))
+		return st_error(ST_INVALID, "referral id is not a UUID");
+	/* Payloads are canonical JSON (compact), so the id appears exactly so. */
+	like = xasprintf("%%\"referral\":\"%s\"%%", referral_id);
+	if ((ret = data_tx_begin(st, &tx))) {
+		free(like);
+		return ret;
+	}
+	ret = data_prepare(st, &s, "SELECT count(*) FROM outbox WHERE kind = 'referral' "
+			   "AND state IN ('sending', 'delivered') AND payload LIKE ?");
+	if (!ret) {
+		data_bind_text(s, 1, like);
+		rc = sqlite3_step(s);
+		if (rc != SQLITE_ROW)
+			ret = data_err(st, rc, "reading the outbox");
+		else if (in_flight)
+			*in_flight = sqlite3_column_int(s, 0) > 0;
+		sqlite3_finalize(s);
+	}
+	if (!ret)
+		ret = data_prepare(st, &s, "DELETE FROM outbox WHERE kind = 'referral' "
+				   "AND state IN ('queued', 'quarantined') AND payload LIKE ?");
+	if (!ret) {
+		data_bind_text(s, 1, like);
+		if (!(ret = data_run(st, s, "withdrawing the referral"))) {
+			if (n)
+				*n = sqlite3_changes(st->db);
+			ret = audit_append(st, "referral.withdraw", referral_id,
+					   "%d queued items withdrawn", sqlite3_changes(st->db));
+		}
+	}
+	free(like);
+	return data_tx_end(&tx, ret);
+}
