@@ -568,7 +568,7 @@ status_t app_review_settle_referrals(struct app *app, size_t *n)
 }
 
 status_t app_review_after_sync(struct store *db, const char *url_override, long timeout_s,
-			       struct sync_review_stats *rs, size_t *sent)
+			       struct sync_review_stats *rs, size_t *sent, size_t *queued)
 {
 	struct sync_review_stats ignored;
 	char *role = NULL;
@@ -579,6 +579,8 @@ status_t app_review_after_sync(struct store *db, const char *url_override, long 
 	if (role && !strcmp(role, "supervisor"))
 		st = sync_review_pull(db, url_override, timeout_s, rs ? rs : &ignored);
 	free(role);
+	if (queued)
+		*queued = 0;
 	if (st == ST_OK)
 		st = app_review_settle_store(db, sent);
 	return st;

@@ -145,11 +145,13 @@ struct sync_review_stats;
 /*
  * What review needs after each successful sync pass, whichever command
  * ran it: a supervisor's device pulls the team's review queue (so it works
- * offline), and referrals of approved interviews are marked sent.  rs and
- * sent may be NULL.
+ * offline); the consented pending referrals of interviews the pull showed
+ * approved are queued (*queued gets how many: push once more to send them
+ * in the same pass), and those the server acknowledged are marked sent
+ * (*sent).  rs, sent and queued may be NULL.
  */
 status_t app_review_after_sync(struct store *st, const char *url_override, long timeout_s,
-			       struct sync_review_stats *rs, size_t *sent);
+			       struct sync_review_stats *rs, size_t *sent, size_t *queued);
 
 struct app_session;
 /*

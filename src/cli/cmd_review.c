@@ -145,7 +145,7 @@ static int review_sync(struct cli *cli, int argc, char **argv)
 	struct sync_opts so;
 	struct sync_stats stats;
 	struct sync_review_stats rs;
-	size_t sent = 0;
+	size_t sent = 0, queued = 0, more = 0;
 	status_t s;
 
 	(void)argv;
@@ -161,7 +161,19 @@ static int review_sync(struct cli *cli, int argc, char **argv)
 	memset(&rs, 0, sizeof(rs));
 	s = sync_pass(rc.st, &so, &stats);
 	if (s == ST_OK)
-		s = app_review_after_sync(rc.st, so.server_url, so.timeout_s, &rs, &sent);
+		s = app_review_after_sync(rc.st, so.server_url, so.timeout_s, &rs, &sent, &queued);
+	/* Referrals queued because the pull showed their interview approved
+	 * leave in this same command, and come back acknowledged as sent. */
+	if (s == ST_OK && queued) {
+		struct sync_stats again;
+		memset(&again, 0, sizeof(again));
+		s = sync_pass(rc.st, &so, &again);
+		stats.delivered += again.delivered;
+		stats.decisions += again.decisions;
+		if (s == ST_OK)
+			s = app_review_settle_store(rc.st, &more);
+		sent += more;
+	}
 	if (s == ST_OK)
 		printf("review sync: %zu delivered, %zu decisions, %zu queue items, "
 		       "%zu conflicts, %zu referrals sent\n", stats.delivered, stats.decisions,

@@ -236,7 +236,7 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 			s = sync_pass(st, &so, &stats);
 		/* A supervisor's queue and sent referrals come with every pass. */
 		if (s == ST_OK && so.pull)
-			s = app_review_after_sync(st, so.server_url, so.timeout_s, NULL, NULL);
+			s = app_review_after_sync(st, so.server_url, so.timeout_s, NULL, NULL, NULL);
 		sync_unlock(lock);
 		bar_clear(&out);
 		bool tty = isatty(STDOUT_FILENO);
