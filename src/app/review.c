@@ -510,7 +510,6 @@ void app_review_returned_first(struct store_interview_list *l)
 status_t app_review_resubmit(struct app_session *s)
 {
 	struct store *db = s->app->store;
-	char *payload;
 	status_t st;
 
 	if (!db)
@@ -520,25 +519,11 @@ status_t app_review_resubmit(struct app_session *s)
 		return st_error(ST_STATE, "interview %lld is %s; only a returned interview is "
 				"resubmitted", (long long)s->iv.seq,
 				s->iv.readonly_note ? "read-only" : store_iv_status_name(s->iv.status));
-	if (!app_session_can_finish(s))
-		return st_error(ST_STATE, "the interview has unresolved questions");
-	payload = app_session_payload(s, "resubmitted");
-	st = store_begin(db);
-	if (st == ST_OK) {
-		st = store_interview_set_status(db, s->iv.id, STORE_IV_RESUBMITTED);
-		if (st == ST_OK)
-			st = store_outbox_add(db, "amendment", s->iv.id, payload, NULL);
-		if (st == ST_OK)
-			st = store_commit(db);
-		else
-			store_rollback(db);
-	}
-	free(payload);
-	if (st == ST_OK) {
-		s->iv.status = STORE_IV_RESUBMITTED;
-		s->amending = false;
+	/* Finishing a returned interview is the resubmission: the amendment
+	 * with every answer, and the referrals brought up to date, at once. */
+	st = app_session_finish(s);
+	if (st == ST_OK)
 		log_info("interview %lld resubmitted", (long long)s->iv.seq);
-	}
 	return st;
 }
 
@@ -581,6 +566,8 @@ status_t app_review_after_sync(struct store *db, const char *url_override, long 
 	free(role);
 	if (queued)
 		*queued = 0;
+	if (st == ST_OK)
+		st = app_review_queue_approved(db, queued);
 	if (st == ST_OK)
 		st = app_review_settle_store(db, sent);
 	return st;
@@ -651,7 +638,6 @@ status_t app_review_revoke_store(struct store *db, const char *referral_id)
 	struct store_referral r;
 	const char *from;
 	char why[128];
-	bool in_flight = false;
 	status_t st;
 
 	st = store_referral_get(db, referral_id, &r);
@@ -667,15 +653,7 @@ status_t app_review_revoke_store(struct store *db, const char *referral_id)
 	}
 	st = store_begin(db);
 	if (st == ST_OK)
-		st = store_referral_withdraw(db, r.id, &in_flight, NULL);
-	if (st == ST_OK)
-		st = store_referral_set_state(db, r.id, STORE_REF_REVOKED);
-	/* Once it left, the server must learn it too, and stop sharing it. */
-	if (st == ST_OK && (r.state != STORE_REF_PENDING || in_flight)) {
-		char *pl = revoke_payload(&r);
-		st = store_outbox_add(db, "referral", r.id, pl, NULL);
-		free(pl);
-	}
+		st = app_review_revoke_tx(db, &r);
 	if (st == ST_OK)
 		st = store_commit(db);
 	else
@@ -683,5 +661,124 @@ status_t app_review_revoke_store(struct store *db, const char *referral_id)
 	if (st == ST_OK)
 		log_info("referral %.8s revoked (was %s)", r.id, from);
 	store_referral_release(&r);
+	return st;
+}
+
+status_t app_review_revoke_tx(struct store *db, const struct store_referral *r)
+{
+	bool in_flight = false;
+	status_t st;
+
+	st = store_referral_withdraw(db, r->id, &in_flight, NULL);
+	if (st == ST_OK)
+		st = app_review_referral_hold(db, r->id, NULL);
+	if (st == ST_OK)
+		st = store_referral_set_state(db, r->id, STORE_REF_REVOKED);
+	/* Once it left, the server must learn it too, and stop sharing it. */
+	if (st == ST_OK && (r->state != STORE_REF_PENDING || in_flight)) {
+		char *pl = revoke_payload(r);
+		st = store_outbox_add(db, "referral", r->id, pl, NULL);
+		free(pl);
+	}
+	return st;
+}
+
+/* ---- referrals held until approval ---- */
+
+static char *hold_key(const char *referral_id)
+{
+	return xasprintf("referral.held.%s", referral_id);
+}
+
+status_t app_review_referral_hold(struct store *db, const char *referral_id,
+				  const char *payload)
+{
+	char *key = hold_key(referral_id), *old = NULL;
+	status_t st;
+
+	if (!payload) {
+		/* Deleting a key that is not there is no error. */
+		st = store_kv_get(db, key, &old);
+		free(old);
+		if (st == ST_NOTFOUND) {
+			st_clear();
+			free(key);
+			return ST_OK;
+		}
+	}
+	st = store_kv_set(db, key, payload);
+	free(key);
+	return st;
+}
+
+/*
+ * Queue the held referrals of one approved interview, in one transaction
+ * with their audit entries.  *n gets how many.
+ */
+static status_t queue_held(struct store *db, const char *interview_id, size_t *n)
+{
+	struct store_referral_list rl = STORE_REFERRAL_LIST_INIT;
+	status_t st;
+	size_t k;
+
+	st = store_referrals_load(db, interview_id, &rl);
+	if (st != ST_OK) {
+		store_referral_list_release(&rl);
+		return st;
+	}
+	for (k = 0; k < rl.n && (rl.v[k].state != STORE_REF_PENDING || !rl.v[k].consent_ok); k++)
+		;
+	if (k == rl.n) {
+		store_referral_list_release(&rl);
+		return ST_OK;
+	}
+	st = store_begin(db);
+	for (; st == ST_OK && k < rl.n; k++) {
+		const struct store_referral *r = &rl.v[k];
+		char *key, *payload = NULL;
+		if (r->state != STORE_REF_PENDING || !r->consent_ok)
+			continue;
+		key = hold_key(r->id);
+		st = store_kv_get(db, key, &payload);
+		free(key);
+		if (st == ST_NOTFOUND) {
+			/* Queued already (or made before referrals were held). */
+			st_clear();
+			st = ST_OK;
+			continue;
+		}
+		if (st == ST_OK)
+			st = store_outbox_add(db, "referral", r->id, payload, NULL);
+		if (st == ST_OK)
+			st = app_review_referral_hold(db, r->id, NULL);
+		if (st == ST_OK)
+			st = store_audit_add(db, "referral.queue", r->id,
+					     "interview approved; queued for the server");
+		if (st == ST_OK)
+			(*n)++;
+		free(payload);
+	}
+	if (st == ST_OK)
+		st = store_commit(db);
+	else
+		store_rollback(db);
+	store_referral_list_release(&rl);
+	return st;
+}
+
+status_t app_review_queue_approved(struct store *db, size_t *queued)
+{
+	struct store_interview_list ivs = STORE_INTERVIEW_LIST_INIT;
+	status_t st;
+	size_t i, n = 0;
+
+	st = store_interviews_list(db, STORE_IV_BIT(STORE_IV_APPROVED), &ivs);
+	for (i = 0; st == ST_OK && i < ivs.n; i++)
+		st = queue_held(db, ivs.v[i].id, &n);
+	store_interview_list_release(&ivs);
+	if (queued)
+		*queued = n;
+	if (n)
+		log_info("review: %zu referrals queued after approval", n);
 	return st;
 }

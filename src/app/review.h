@@ -141,6 +141,22 @@ status_t app_review_revoke(struct app *app, const char *referral_id);
 /* The same on an open store, for commands that have no struct app. */
 status_t app_review_revoke_store(struct store *st, const char *referral_id);
 
+/* Revoke r inside the caller's transaction (no checks; finishing uses it). */
+status_t app_review_revoke_tx(struct store *st, const struct store_referral *r);
+
+/*
+ * A consented referral waits for its interview's approval with its wire
+ * payload (only its rule's share fields) held in the encrypted store;
+ * payload NULL drops it.  Finishing holds it; approval queues it.
+ */
+status_t app_review_referral_hold(struct store *st, const char *referral_id,
+				  const char *payload);
+/*
+ * Queue the held referrals of every approved interview (one transaction
+ * per interview, with audit entries); *queued (may be NULL) gets how many.
+ */
+status_t app_review_queue_approved(struct store *st, size_t *queued);
+
 struct sync_review_stats;
 /*
  * What review needs after each successful sync pass, whichever command

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "app/session.h"
+#include "app/review.h"
 #include "app/value_json.h"
 #include "form/form.h"
 #include "store/data.h"
@@ -831,25 +832,116 @@ static json_t *shared_fields(struct app_session *s, const struct form_rule *rule
 	return fields;
 }
 
-static bool referral_exists(const struct store_referral_list *l, const char *rule)
+static struct store_referral *referral_of_rule(struct store_referral_list *l, const char *rule)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (l->v[i].rule_id && !strcmp(l->v[i].rule_id, rule))
-			return true;
-	return false;
+			return &l->v[i];
+	return NULL;
+}
+
+/* What the server gets for one referral: only its rule's share fields. */
+static char *referral_wire(struct app_session *s, const struct form_rule *rule,
+			   const char *id, const char *partner, const char *urgency)
+{
+	json_t *paths, *p = json_object();
+
+	json_object_set_new(p, "service", json_string(rule->service));
+	json_object_set_new(p, "partner", json_string(partner));
+	json_object_set_new(p, "rule", json_string(rule->id));
+	json_object_set_new(p, "urgency", json_string(urgency));
+	json_object_set_new(p, "referral", json_string(id));
+	json_object_set_new(p, "fields", shared_fields(s, rule, &paths));
+	json_decref(paths);
+	return dump_canonical(p);
+}
+
+/*
+ * Make the referrals the rules produce now, in the caller's transaction.
+ * They stay pending on the device, and a consented one's wire payload is
+ * held until the interview is approved (app_review_queue_approved): no
+ * referral leaves before a supervisor approved.  On a later finish
+ * (resubmission, amendment) referrals follow the latest answers: one still
+ * pending is refreshed, or revoked when its consent became no or its rule
+ * no longer applies; one that already left is never made twice.
+ */
+static status_t make_referrals(struct app_session *s, struct store *db)
+{
+	struct store_referral_list done = STORE_REFERRAL_LIST_INIT;
+	const struct form_referral *refs;
+	bool *seen = NULL;
+	size_t n, i;
+	status_t st;
+
+	st = store_referrals_clear_pending(db, s->iv.id);
+	if (st == ST_OK)
+		st = store_referrals_load(db, s->iv.id, &done);
+	if (done.n)
+		seen = xcalloc(done.n, sizeof(*seen));
+	n = app_session_referrals(s, &refs);
+	for (i = 0; st == ST_OK && i < n; i++) {
+		const struct form_rule *rule = refs[i].rule;
+		struct store_referral *old = referral_of_rule(&done, rule->id);
+		const char *urgency = form_urgency_name(refs[i].urgency);
+		const char *partner = rule->partner ? rule->partner : "";
+		struct store_referral r;
+		char *pl, *paths_s;
+		json_t *paths;
+
+		if (old) {
+			seen[old - done.v] = true;
+			if (old->state != STORE_REF_PENDING)
+				continue;	/* left already, or revoked: never twice */
+			if (!refs[i].sendable) {
+				st = app_review_revoke_tx(db, old);
+				continue;
+			}
+			pl = referral_wire(s, rule, old->id, partner, urgency);
+			st = app_review_referral_hold(db, old->id, pl);
+			free(pl);
+			continue;
+		}
+		memset(&r, 0, sizeof(r));
+		json_decref(shared_fields(s, rule, &paths));
+		paths_s = json_dumps(paths, JSON_COMPACT);
+		json_decref(paths);
+		r.interview_id = s->iv.id;
+		r.rule_id = rule->id;
+		r.service = rule->service;
+		r.partner = (char *)partner;
+		r.urgency = (char *)urgency;
+		r.reason = (char *)app_label(s, &rule->reason);
+		r.consent_ok = refs[i].sendable;
+		r.shared_fields = paths_s;
+		r.state = STORE_REF_PENDING;
+		st = store_referral_add(db, &r);
+		/* A referral without consent never leaves the device. */
+		if (st == ST_OK && refs[i].sendable) {
+			pl = referral_wire(s, rule, r.id, partner, urgency);
+			st = app_review_referral_hold(db, r.id, pl);
+			free(pl);
+		}
+		free(paths_s);
+	}
+	/* A pending referral whose rule no longer applies is not sent. */
+	for (i = 0; st == ST_OK && i < done.n; i++)
+		if (!seen[i] && done.v[i].state == STORE_REF_PENDING)
+			st = app_review_revoke_tx(db, &done.v[i]);
+	free(seen);
+	store_referral_list_release(&done);
+	return st;
 }
 
 status_t app_session_finish(struct app_session *s)
 {
 	struct store *db = s->app->store;
-	const struct form_referral *refs;
-	size_t n, i;
+	size_t n;
 	enum store_iv_status to;
 	status_t st;
 	char *payload;
-	struct store_referral_list done = STORE_REFERRAL_LIST_INIT;
+	const struct form_referral *refs;
 
 	if (!db)
 		return st_error(ST_STATE, "the store is locked");
@@ -867,50 +959,7 @@ status_t app_session_finish(struct app_session *s)
 	if (to != s->iv.status)
 		st = store_interview_set_status(db, s->iv.id, to);
 	if (st == ST_OK)
-		st = store_referrals_clear_pending(db, s->iv.id);
-	if (st == ST_OK)
-		st = store_referrals_load(db, s->iv.id, &done);
-	n = app_session_referrals(s, &refs);
-	for (i = 0; st == ST_OK && i < n; i++) {
-		struct store_referral r;
-		json_t *paths, *fields, *p;
-		const struct form_rule *rule = refs[i].rule;
-
-		/* A referral already on its way (an amendment) is not made twice. */
-		if (referral_exists(&done, rule->id))
-			continue;
-
-		memset(&r, 0, sizeof(r));
-		fields = shared_fields(s, rule, &paths);
-		r.interview_id = s->iv.id;
-		r.rule_id = rule->id;
-		r.service = rule->service;
-		r.partner = rule->partner ? rule->partner : (char *)"";
-		r.urgency = (char *)form_urgency_name(refs[i].urgency);
-		r.reason = (char *)app_label(s, &rule->reason);
-		r.consent_ok = refs[i].sendable;
-		r.shared_fields = json_dumps(paths, JSON_COMPACT);
-		r.state = STORE_REF_PENDING;
-		st = store_referral_add(db, &r);
-		/* A referral without consent never leaves the device. */
-		if (st == ST_OK && refs[i].sendable) {
-			char *pl;
-			p = json_object();
-			json_object_set_new(p, "service", json_string(rule->service));
-			json_object_set_new(p, "partner", json_string(r.partner));
-			json_object_set_new(p, "rule", json_string(rule->id));
-			json_object_set_new(p, "urgency", json_string(r.urgency));
-			json_object_set_new(p, "referral", json_string(r.id));
-			json_object_set_new(p, "fields", fields);
-			fields = NULL;
-			pl = dump_canonical(p);
-			st = store_outbox_add(db, "referral", s->iv.id, pl, NULL);
-			free(pl);
-		}
-		json_decref(fields);
-		json_decref(paths);
-		free(r.shared_fields);
-	}
+		st = make_referrals(s, db);
 	if (st == ST_OK) {
 		/*
 		 * Only a first finish creates the interview on the server; a
@@ -922,13 +971,13 @@ status_t app_session_finish(struct app_session *s)
 		st = store_outbox_add(db, kind, s->iv.id, payload, NULL);
 		free(payload);
 	}
-	store_referral_list_release(&done);
 	if (st != ST_OK) {
 		store_rollback(db);
 		return st;
 	}
 	st = store_commit(db);
 	if (st == ST_OK) {
+		n = app_session_referrals(s, &refs);
 		s->iv.status = to;
 		s->amending = false;
 		log_info("interview %lld finished, %zu referrals", (long long)s->iv.seq, n);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "app/app.h"
+#include "app/review.h"
 #include "app/session.h"
 #include "store/data.h"
 #include "store/store.h"
@@ -212,20 +213,35 @@ static void test_finish_and_consent(void **state)
 		assert_int_equal(amends, 1);
 		store_audit_list_release(&al);
 	}
-	/* Consent now given: both referrals (legal, shelter) may leave. */
-	assert_int_equal(count_outbox(app, "referral"), 2);
+	/* Consent now given: both referrals (legal, shelter) may leave, but
+	 * only once a supervisor approved the interview. */
+	assert_int_equal(count_outbox(app, "referral"), 0);
 	app_session_free(r);
 
-	/* A second amendment does not send the same referrals again. */
+	/* A second amendment does not make the same referrals again. */
 	assert_int_equal(app_session_resume(app, id, &r), ST_OK);
 	answer(r, "age", "31");
 	assert_int_equal(app_session_finish(r), ST_OK);
 	assert_int_equal(count_outbox(app, "amendment"), 2);
-	assert_int_equal(count_outbox(app, "referral"), 2);
+	assert_int_equal(count_outbox(app, "referral"), 0);
 	assert_int_equal(store_referrals_load(app->store, id, &refs), ST_OK);
 	assert_int_equal(refs.n, 2);
 	store_referral_list_release(&refs);
 	app_session_free(r);
+
+	/* Approved (the pulled decision): both are queued, once. */
+	{
+		size_t queued = 9;
+
+		assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_SUBMITTED), ST_OK);
+		assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_APPROVED), ST_OK);
+		assert_int_equal(app_review_queue_approved(app->store, &queued), ST_OK);
+		assert_int_equal(queued, 2);
+		assert_int_equal(count_outbox(app, "referral"), 2);
+		assert_int_equal(app_review_queue_approved(app->store, &queued), ST_OK);
+		assert_int_equal(queued, 0);
+		assert_int_equal(count_outbox(app, "referral"), 2);
+	}
 	app_free(app);
 }
 
