@@ -1,8 +1,10 @@
 /*
  * crashwriter - the child of the crash tests.  It stands in for the
- * console saving answers: each answer is one transaction, and only after
- * the commit returns does it report "ack N" on stdout (unbuffered), so the
- * parent knows exactly which answers the store has promised to keep.
+ * console saving answers: it writes through the data API, one
+ * store_answer_save() (one transaction) per answer into one draft
+ * interview, and only after the save returns does it report "ack N" on
+ * stdout (unbuffered), so the parent knows exactly which answers the store
+ * has promised to keep.  The check reads them back through the data API.
  *
  *   crashwriter DIR PASS write [N]   save answers 1.. after the last saved
  *                                    one, forever or N of them
@@ -12,7 +14,8 @@
  *                                    before the kill without its ack)
  *   crashwriter DIR PASS create      create the store (KDF cost 64 KiB, 1 pass)
  *
- * Each answer holds the canary SENDA-CANARY-<n> so tests can scan for it.
+ * Answer n is at path "crash[n].answer" and holds the canary
+ * SENDA-CANARY-<n> so tests can scan for it.
  * Exit status: 0 fine, the store's exit code (3, 4, ...) on failure.
  */
 #include <stdio.h>
@@ -21,8 +24,8 @@
 #include <unistd.h>
 
 #include "crypto/crypto.h"
+#include "store/data.h"
 #include "store/store.h"
-#include "store/store_int.h"
 #include "util/util.h"
 
 static const struct store_open_opts opts = { { 64, 1 }, 10000 };
@@ -33,68 +36,117 @@ static int die(status_t s)
 	return status_exit(s);
 }
 
-static int64_t last_saved(struct store *st)
+static void answer_value(char *buf, size_t size, int64_t n)
 {
-	sqlite3_stmt *q;
-	int64_t n = 0;
+	snprintf(buf, size, "SENDA-CANARY-%lld fled with two children, "
+		 "route via Tapachula, fear of return", (long long)n);
+}
 
-	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(n), 0) FROM crash_answers", -1, &q,
-			       NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+/* The number in "crash[n].answer", or 0 for any other path. */
+static int64_t answer_number(const char *path)
+{
+	long long n;
+	char tail[16];
+
+	if (sscanf(path, "crash[%lld%15s", &n, tail) != 2 || strcmp(tail, "].answer") || n < 1)
+		return 0;
 	return n;
+}
+
+/* The crash interview (the first one), made when the store has none. */
+static status_t crash_interview(struct store *st, char id[37])
+{
+	struct store_interview iv = STORE_INTERVIEW_INIT;
+	status_t s = store_interview_get_seq(st, 1, &iv);
+
+	if (s == ST_NOTFOUND) {
+		store_interview_release(&iv);
+		store_interview_init(&iv);
+		iv.form_id = xstrdup("crash");
+		iv.form_version = xstrdup("1");
+		iv.language = xstrdup("en");
+		s = store_interview_create(st, &iv);
+	}
+	if (s == ST_OK)
+		memcpy(id, iv.id, 37);
+	store_interview_release(&iv);
+	return s;
+}
+
+/* Load the saved answers: *max the highest n, *count how many. */
+static status_t saved_answers(struct store *st, const char *id, int64_t *max, int64_t *count,
+			      bool *values_ok)
+{
+	struct store_answer_list l = STORE_ANSWER_LIST_INIT;
+	status_t s = store_answers_load(st, id, &l);
+
+	*max = *count = 0;
+	*values_ok = true;
+	for (size_t i = 0; s == ST_OK && i < l.n; i++) {
+		int64_t n = answer_number(l.v[i].path);
+		char want[160];
+
+		if (!n) {
+			*values_ok = false;
+			continue;
+		}
+		answer_value(want, sizeof(want), n);
+		if (strcmp(l.v[i].value, want))
+			*values_ok = false;
+		(*count)++;
+		if (n > *max)
+			*max = n;
+	}
+	store_answer_list_release(&l);
+	return s;
 }
 
 static int do_write(struct store *st, int64_t count)
 {
-	sqlite3_stmt *ins;
-	int64_t n = last_saved(st);
-	int rc;
+	int64_t n, saved;
+	char id[37];
+	bool ok;
+	status_t s = crash_interview(st, id);
 
-	rc = sqlite3_prepare_v2(st->db, "INSERT INTO crash_answers(n, value) VALUES(?, ?)", -1,
-				&ins, NULL);
-	if (rc != SQLITE_OK)
-		return die(store_sqlite_fail(st, rc, "preparing"));
+	if (s == ST_OK)
+		s = saved_answers(st, id, &n, &saved, &ok);
+	if (s != ST_OK)
+		return die(s);
 	for (int64_t done = 0; count < 0 || done < count; done++) {
-		char value[160], ack[32];
+		char value[160], path[48], ack[32];
 		int len;
 
 		n++;
-		snprintf(value, sizeof(value), "SENDA-CANARY-%lld fled with two children, "
-			 "route via Tapachula, fear of return", (long long)n);
-		sqlite3_bind_int64(ins, 1, n);
-		sqlite3_bind_text(ins, 2, value, -1, SQLITE_STATIC);
-		rc = sqlite3_step(ins);
-		sqlite3_reset(ins);
-		if (rc != SQLITE_DONE)
-			return die(store_sqlite_fail(st, rc, "saving an answer"));
+		answer_value(value, sizeof(value), n);
+		snprintf(path, sizeof(path), "crash[%lld].answer", (long long)n);
+		s = store_answer_save(st, id, path, value, path);
+		if (s != ST_OK)
+			return die(s);
 		len = snprintf(ack, sizeof(ack), "ack %lld\n", (long long)n);
 		if (write(1, ack, (size_t)len) != len)
 			return 1;
 	}
-	sqlite3_finalize(ins);
 	return 0;
 }
 
 static int do_check(struct store *st, int64_t ack)
 {
-	sqlite3_stmt *q;
-	int64_t n = 0, lo = 0, hi = 0;
+	int64_t n = 0, hi = 0;
+	bool values_ok = true;
+	char id[37];
 	status_t s = store_check(st);
 
+	if (s == ST_OK)
+		s = crash_interview(st, id);
+	if (s == ST_OK)
+		s = saved_answers(st, id, &hi, &n, &values_ok);
 	if (s != ST_OK)
 		return die(s);
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*), coalesce(min(n), 0), coalesce(max(n), 0) "
-			       "FROM crash_answers", -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW) {
-		n = sqlite3_column_int64(q, 0);
-		lo = sqlite3_column_int64(q, 1);
-		hi = sqlite3_column_int64(q, 2);
-	}
-	sqlite3_finalize(q);
-	if (hi < ack || n != hi || (n && lo != 1)) {
-		fprintf(stderr, "crashwriter: acknowledged %lld answers, store has %lld (%lld..%lld)\n",
-			(long long)ack, (long long)n, (long long)lo, (long long)hi);
+	/* Paths are unique, so n == hi means exactly answers 1..hi. */
+	if (hi < ack || n != hi || !values_ok) {
+		fprintf(stderr, "crashwriter: acknowledged %lld answers, store has %lld "
+			"(highest %lld)%s\n", (long long)ack, (long long)n, (long long)hi,
+			values_ok ? "" : ", some with the wrong value");
 		return 1;
 	}
 	printf("%lld\n", (long long)n);
@@ -123,13 +175,6 @@ int main(int argc, char **argv)
 	}
 	if (s != ST_OK)
 		return die(s);
-	rc = sqlite3_exec(st->db, "CREATE TABLE IF NOT EXISTS crash_answers("
-			  "n INTEGER PRIMARY KEY, value TEXT NOT NULL)", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		s = store_sqlite_fail(st, rc, "creating the table");
-		store_close(st);
-		return die(s);
-	}
 	if (!strcmp(argv[3], "write"))
 		rc = do_write(st, arg);
 	else if (!strcmp(argv[3], "check"))
