@@ -89,7 +89,12 @@ enum {
 	_(ESCALATE,      escalate,      "e",         "Escalate (urgent)",                    V_RQUEUE | V_RIV) \
 	_(COMMENT,       comment,       "c",         "Comment on the focused question",      V_RIV) \
 	_(NEXT_ITEM,     next_item,     "n",         "Next interview waiting in the queue",  V_RQUEUE | V_RIV) \
-	_(RESUBMIT,      resubmit,      "F10",       "Resubmit the fixed interview",         V_RIV)
+	_(RESUBMIT,      resubmit,      "F10",       "Resubmit the fixed interview",         V_RIV) \
+	G("Conflicts and referrals") \
+	_(DETAILS,       details,       "v",         "Show answers, referrals, conflicts (read-only)", V_CASES) \
+	_(KEEP_MINE,     keep_mine,     "m",         "Conflict: keep your value",            V_RIV) \
+	_(KEEP_THEIRS,   keep_theirs,   "t",         "Conflict: keep the other side's value", V_RIV) \
+	_(REVOKE,        revoke,        "x",         "Withdraw consent: revoke the referral", V_RIV)
 
 enum ui_action {
 	UI_ACT_NONE = 0,

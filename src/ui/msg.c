@@ -40,15 +40,53 @@ const char *ui_msg(enum ui_msg id)
 	return msgs[id][cur_lang];
 }
 
+/* A word the stores keep in English, and its message: tables, not switches. */
+struct word_msg {
+	const char *word;
+	enum ui_msg id;
+};
+
+static const char *word_lookup(const struct word_msg *t, size_t n, const char *word)
+{
+	size_t i;
+
+	if (!word)
+		return "";
+	for (i = 0; i < n; i++)
+		if (!strcmp(word, t[i].word))
+			return ui_msg(t[i].id);
+	return word;
+}
+
 const char *ui_msg_status(const char *status)
 {
-	if (!status)
-		return "";
-	if (!strcmp(status, "draft"))
-		return M(STATUS_draft);
-	if (!strcmp(status, "completed"))
-		return M(STATUS_completed);
-	if (!strcmp(status, "returned"))
-		return M(STATUS_returned);
-	return status;
+	static const struct word_msg t[] = {
+		{ "draft", UI_MSG_STATUS_draft }, { "completed", UI_MSG_STATUS_completed },
+		{ "submitted", UI_MSG_STATUS_submitted }, { "approved", UI_MSG_STATUS_approved },
+		{ "returned", UI_MSG_STATUS_returned },
+		{ "resubmitted", UI_MSG_STATUS_resubmitted },
+	};
+
+	return word_lookup(t, sizeof(t) / sizeof(t[0]), status);
+}
+
+const char *ui_msg_ref_state(const char *state)
+{
+	static const struct word_msg t[] = {
+		{ "pending", UI_MSG_REF_pending }, { "sent", UI_MSG_REF_sent },
+		{ "accepted", UI_MSG_REF_accepted }, { "declined", UI_MSG_REF_declined },
+		{ "closed", UI_MSG_REF_closed }, { "revoked", UI_MSG_REF_revoked },
+	};
+
+	return word_lookup(t, sizeof(t) / sizeof(t[0]), state);
+}
+
+const char *ui_msg_urgency(const char *urgency)
+{
+	static const struct word_msg t[] = {
+		{ "high", UI_MSG_URG_high }, { "normal", UI_MSG_URG_normal },
+		{ "low", UI_MSG_URG_low },
+	};
+
+	return word_lookup(t, sizeof(t) / sizeof(t[0]), urgency);
 }

@@ -79,6 +79,60 @@
 	_(STATUS_draft,   "draft",                               "borrador") \
 	_(STATUS_completed,"completed",                          "completada") \
 	_(STATUS_returned,"returned",                            "devuelta") \
+	_(STATUS_submitted,"submitted",                          "enviada") \
+	_(STATUS_approved,"approved",                            "aprobada") \
+	_(STATUS_resubmitted,"resubmitted",                      "reenviada") \
+	_(REF_pending,    "pending",                             "pendiente") \
+	_(REF_sent,       "sent",                                "enviada") \
+	_(REF_accepted,   "accepted",                            "aceptada") \
+	_(REF_declined,   "declined",                            "rechazada") \
+	_(REF_closed,     "closed",                              "cerrada") \
+	_(REF_revoked,    "revoked: consent withdrawn",          "revocada: consentimiento retirado") \
+	_(URG_high,       "high",                                "alta") \
+	_(URG_normal,     "normal",                              "normal") \
+	_(URG_low,        "low",                                 "baja") \
+	_(URG_escalated,  "ESCAL",                               "ESCAL") \
+	_(RQ_TITLE,       "Review queue",                        "Cola de revisión") \
+	_(RQ_COL_URGENCY, "Urgency",                             "Urgencia") \
+	_(RQ_COL_BY,      "By",                                  "Por") \
+	_(RQ_COL_FLAGS,   "Flags",                               "Alertas") \
+	_(RQ_EMPTY,       "Nothing waits for review.",           "Nada espera revisión.") \
+	_(RQ_WAITING,     "waiting",                             "en espera") \
+	_(RQ_FILTER_LINE, "Filter line: ",                       "Filtro: ") \
+	_(RQ_HINT,        "Filter: %s   Enter open  a approve  r return  e escalate  n next", "Filtro: %s   Intro abrir  a aprobar  r devolver  e escalar  n siguiente") \
+	_(RQ_FILTER_BAD,  "Filter '%s': use form=, flag= or by=", "Filtro '%s': use form=, flag= o by=") \
+	_(RQ_RETURN_HOW,  "Comment with c on a question, then r to return.", "Comente con c en una pregunta y luego r para devolver.") \
+	_(DECIDED_approve,"Interview %lld approved (goes with the next sync).", "Entrevista %lld aprobada (sale con la próxima sincronización).") \
+	_(DECIDED_return, "Interview %lld returned (goes with the next sync).", "Entrevista %lld devuelta (sale con la próxima sincronización).") \
+	_(DECIDED_escalate,"Interview %lld escalated (goes with the next sync).", "Entrevista %lld escalada (sale con la próxima sincronización).") \
+	_(RIV_TITLE,      "Interview %lld  %s  %s",              "Entrevista %lld  %s  %s") \
+	_(RIV_READONLY,   "  (read-only)",                       "  (solo lectura)") \
+	_(RIV_ESCALATED,  "  ESCALATED",                         "  ESCALADA") \
+	_(RIV_CONFLICTS,  "  %zu open conflicts",                "  %zu conflictos abiertos") \
+	_(RIV_OVERALL,    "Overall comment:",                    "Comentario general:") \
+	_(RIV_COMMENT,    "Comment: ",                           "Comentario: ") \
+	_(RIV_REFERRAL,   "referral %s (%s)%s",                  "derivación %s (%s)%s") \
+	_(RIV_NO_CONSENT, ", no consent: stays here",            ", sin consentimiento") \
+	_(RIV_HINT_SUP,   "c comment  a approve  r return  e escalate  n next  Esc back", "c comentar  a aprobar  r devolver  e escalar  n siguiente  Esc volver") \
+	_(RIV_HINT_FIX,   "Enter fix this question  F10 resubmit  Esc back", "Intro corregir esta pregunta  F10 reenviar  Esc volver") \
+	_(RIV_HINT_READ,  "x withdraw consent (on a referral)  Esc back", "x retirar consentimiento (en una derivación)  Esc volver") \
+	_(RIV_HINT_CONFLICT,"m keep mine  t keep theirs (on a conflict)  Esc back", "m mantener el mío  t mantener el otro (en un conflicto)  Esc volver") \
+	_(RIV_NOTES,      "%zu notes  #%lld",                    "%zu notas  #%lld") \
+	_(RIV_FIX_ONLY,   "Enter fixes the question; F10 resubmits.", "Intro corrige la pregunta; F10 reenvía.") \
+	_(RIV_NOT_YOURS,  "Only a supervisor decides on an interview.", "Solo un supervisor decide sobre una entrevista.") \
+	_(RIV_RESUBMIT_ONLY,"Only a returned interview is resubmitted.", "Solo se reenvía una entrevista devuelta.") \
+	_(RIV_RESUBMITTED,"Interview %lld resubmitted (goes with the next sync).", "Entrevista %lld reenviada (sale con la próxima sincronización).") \
+	_(CONFLICT_CW,    "≠ yours: %s | supervisor's: %s",      "≠ suyo: %s | supervisión: %s") \
+	_(CONFLICT_SUP,   "≠ yours: %s | caseworker's: %s",      "≠ suyo: %s | terreno: %s") \
+	_(CONFLICT_STATUS,"(status)",                            "(estado)") \
+	_(CONFLICT_NONE,  "-",                                   "-") \
+	_(CONFLICT_MINE,  "Kept your value at %s.",              "Se mantuvo su valor en %s.") \
+	_(CONFLICT_THEIRS,"Kept the other side's value at %s.",  "Se mantuvo el otro valor en %s.") \
+	_(CONFLICT_PICK,  "Move to a conflict line (≠) first.",  "Vaya primero a una línea de conflicto (≠).") \
+	_(REVOKE_CONFIRM, "Withdraw consent for %s? This cannot be undone: y confirms, any other key cancels.", "¿Retirar el consentimiento para %s? No se puede deshacer: s confirma, otra tecla cancela.") \
+	_(REVOKE_DONE,    "Consent withdrawn: referral %s revoked.", "Consentimiento retirado: derivación %s revocada.") \
+	_(REVOKE_CANCEL,  "Nothing changed.",                    "No se cambió nada.") \
+	_(REVOKE_PICK,    "Move to a referral line first.",      "Vaya primero a una línea de derivación.") \
 	_(RESUME_AT,      "Resuming at %s",                      "Continuando en %s") \
 	_(RESUME_OFFER,   "Interview #%lld was left at %s: Enter resumes it.", "La entrevista #%lld quedó en %s: Intro la continúa.") \
 	_(AMENDING,       "Editing a completed interview: changes are recorded as an amendment.", "Editando una entrevista completada: los cambios quedan como enmienda.")
@@ -98,6 +152,10 @@ bool ui_msg_parse_lang(const char *s, enum ui_lang *out);
 const char *ui_msg(enum ui_msg id);
 /* The status word for "draft", "completed", ... in the console language. */
 const char *ui_msg_status(const char *status);
+/* A referral state ("pending", "sent", ...) in plain words. */
+const char *ui_msg_ref_state(const char *state);
+/* An urgency ("high", "normal", "low") in the console language. */
+const char *ui_msg_urgency(const char *urgency);
 
 #define M(id) ui_msg(UI_MSG_##id)
 

@@ -3,12 +3,16 @@
  * is about, form, language, status, progress and last change.  `/` searches
  * (live, as you type), `f` cycles the status filter, `s` the sort order,
  * Enter resumes an interview exactly where it was left, `n` starts one.
+ * Returned and approved interviews, and any with open conflicts (marked
+ * `≠`), open read-only with comments, referrals and conflicts
+ * (view_review_iv.c); `v` opens any interview that way.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "app/app.h"
+#include "app/conflict.h"
 #include "ui/lineedit.h"
 #include "ui/ui.h"
 #include "ui/view_review_iv.h"
@@ -18,6 +22,7 @@ enum { SORT_CHANGED, SORT_NAME, SORT_STATUS, SORT_COUNT_ };
 
 struct cases_view {
 	struct store_interview_list all;
+	struct app_conflict_set conflicts;	/* interviews with open conflicts */
 	size_t *shown;		/* indexes into all.v after filter and sort */
 	size_t n_shown;
 	int sel, top;
@@ -96,6 +101,8 @@ static void cases_load(struct ui *ui, struct cases_view *c)
 	st = app_cases(ui->app, &c->all);
 	if (st != ST_OK)
 		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+	if (app_conflict_set_load(ui->app, &c->conflicts) != ST_OK)
+		st_clear();
 	cases_apply(c);
 }
 
@@ -183,6 +190,8 @@ static void cases_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		ui_put(scr, row, col_name, attr, 23, iv->respondent ? iv->respondent : "-");
 		ui_put(scr, row, col_form, attr, 10, iv->form_id ? iv->form_id : "");
 		ui_put(scr, row, col_lang, attr, 6, iv->language ? iv->language : "");
+		if (app_conflict_set_has(&c->conflicts, iv->id))	/* crossed edits wait */
+			ui_put(scr, row, col_status - 1, attr | UI_A_ERROR, 1, "≠");
 		ui_put(scr, row, col_status, attr, 11,
 		       ui_msg_status(store_iv_status_name(iv->status)));
 		ui_put(scr, row, col_prog - 1, attr, 1, sync_mark(iv->sync_state));
@@ -235,6 +244,17 @@ static enum ui_result cases_input(struct ui *ui, struct view *v, int key)
 	return UI_HANDLED;
 }
 
+/*
+ * Whether Enter shows an interview read-only first: returned (the
+ * supervisor's comments), approved (final: its referrals and their state),
+ * or with open conflicts (a value to pick).  Others open for editing.
+ */
+static bool cases_read_first(const struct cases_view *c, const struct store_interview *iv)
+{
+	return iv->status == STORE_IV_RETURNED || iv->status == STORE_IV_APPROVED ||
+	       app_conflict_set_has(&c->conflicts, iv->id);
+}
+
 static enum ui_result cases_action(struct ui *ui, struct view *v, enum ui_action a)
 {
 	struct cases_view *c = v->priv;
@@ -261,10 +281,11 @@ static enum ui_result cases_action(struct ui *ui, struct view *v, enum ui_action
 		cases_apply(c);
 		return UI_REDRAW;
 	case UI_ACT_SELECT:
+	case UI_ACT_DETAILS:
 		if (c->n_shown == 0)
 			return UI_HANDLED;
-		if (c->all.v[c->shown[c->sel]].status == STORE_IV_RETURNED) {
-			/* The supervisor's comments first (view_review_iv.c). */
+		if (a == UI_ACT_DETAILS || cases_read_first(c, &c->all.v[c->shown[c->sel]])) {
+			/* Comments, conflicts, referrals first (view_review_iv.c). */
 			struct view_review_iv_arg rarg = { c->all.v[c->shown[c->sel]].id, NULL };
 			ui_push(ui, &view_review_iv_ops, &rarg);
 		} else {
@@ -285,6 +306,7 @@ static void cases_close(struct ui *ui, struct view *v)
 
 	(void)ui;
 	store_interview_list_release(&c->all);
+	app_conflict_set_release(&c->conflicts);
 	ui_line_release(&c->search);
 	free(c->shown);
 	free(c);

@@ -3,20 +3,27 @@
  * with the comment on its question beside it (the supervisor's notes being
  * written, or the comments of the latest return for the caseworker), the
  * overall comment on top, the form's errors and warnings where no comment
- * is (when the form is installed here), referrals and open conflicts at
- * the end.  `c` comments on the
+ * is (when the form is installed here), referrals with their state at
+ * the end, and open conflicts (crossed edits) at the top, each with both
+ * values.  `c` comments on the
  * focused line (the top line is the overall comment), `a` approves, `r`
  * returns with the comments, `e` escalates, `n` goes to the next waiting
- * interview.  Nothing here edits an answer.
+ * interview.  On a conflict line `m` keeps this device's value and `t`
+ * the other side's (app/conflict.h); on a referral line `x` withdraws the
+ * respondent's consent after a confirmation (app_review_revoke), since
+ * that cannot be undone.  Nothing else here edits an answer.
  *
  * A caseworker opens a returned interview here from the case list: the
  * comments are the supervisor's, Enter on a question opens the interview
  * at that question to fix it, and F10 resubmits (app_review_resubmit).
+ * Approved interviews and those with open conflicts open here too, and
+ * `v` in the case list opens any interview here.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "app/conflict.h"
 #include "app/review.h"
 #include "app/session.h"
 #include "ui/lineedit.h"
@@ -31,6 +38,7 @@ struct riv_line {
 	bool info;		/* a referral or flag line: not a question */
 	char *issue;		/* the form's error or warning here, or NULL */
 	bool issue_error;	/* error (else warning) */
+	char *ref;		/* the conflict's or the referral's id, or NULL */
 };
 
 struct riv_view {
@@ -41,6 +49,10 @@ struct riv_view {
 	struct app_review_draft draft;		/* the decision being written */
 	bool *open_next;
 	bool caseworker;	/* a returned interview on the caseworker's device */
+	bool cw_device;		/* enrolled as a caseworker: no decisions here */
+	bool supervisor;	/* enrolled as a supervisor */
+	size_t n_conflicts;
+	bool confirming;	/* asked whether to revoke lines[sel]'s referral */
 	int sel, top;
 	bool editing;
 	struct ui_line edit;
@@ -54,6 +66,7 @@ static void riv_lines_release(struct riv_view *r)
 		free(r->lines[i].path);
 		free(r->lines[i].value);
 		free(r->lines[i].issue);
+		free(r->lines[i].ref);
 	}
 	free(r->lines);
 	r->lines = NULL;
@@ -69,6 +82,7 @@ static void riv_add(struct riv_view *r, const char *path, const char *value, boo
 	r->lines[r->n].info = false;
 	r->lines[r->n].issue = NULL;
 	r->lines[r->n].issue_error = false;
+	r->lines[r->n].ref = NULL;
 	r->n++;
 }
 
@@ -93,7 +107,8 @@ static void riv_issues(struct ui *ui, struct riv_view *r)
 			if (!l->path || l->conflict || l->info || l->issue || strcmp(l->path, il.v[i].path))
 				continue;
 			l->issue = xstrdup(*il.v[i].message ? il.v[i].message :
-					   il.v[i].kind == APP_ISSUE_REQUIRED ? "required" : "check");
+					   il.v[i].kind == APP_ISSUE_REQUIRED ? M(REQUIRED_MARK) :
+					   M(REVIEW_UNACKED));
 			l->issue_error = il.v[i].kind != APP_ISSUE_WARNING;
 		}
 	app_issue_list_release(&il);
@@ -111,13 +126,13 @@ static void riv_info(struct ui *ui, struct riv_view *r)
 		return;
 	}
 	for (i = 0; i < rl.n; i++) {
-		char *v = xasprintf("%s, %s%s", store_ref_state_name(rl.v[i].state),
-				    rl.v[i].urgency ? rl.v[i].urgency : "normal",
-				    rl.v[i].consent_ok ? "" : ", no consent: stays here");
-		char *p = xasprintf("referral %s", rl.v[i].service ? rl.v[i].service : "?");
-		riv_add(r, p, v, false);
+		char *v = xasprintf(M(RIV_REFERRAL),
+				    ui_msg_ref_state(store_ref_state_name(rl.v[i].state)),
+				    ui_msg_urgency(rl.v[i].urgency ? rl.v[i].urgency : "normal"),
+				    rl.v[i].consent_ok ? "" : M(RIV_NO_CONSENT));
+		riv_add(r, rl.v[i].service ? rl.v[i].service : "?", v, false);
 		r->lines[r->n - 1].info = true;
-		free(p);
+		r->lines[r->n - 1].ref = xstrdup(rl.v[i].id);
 		free(v);
 	}
 	store_referral_list_release(&rl);
@@ -145,26 +160,32 @@ static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
 	if (ret == ST_OK)
 		ret = app_review_comments(ui->app, id, &r->comments);
 	if (ret == ST_OK)
-		ret = store_conflicts_load(st, id, true, &xl);
+		ret = app_conflicts_open(ui->app, id, &xl);
 	if (ret == ST_OK) {
 		char *role = NULL;
 		if (store_kv_get(st, "sync.role", &role) != ST_OK)
 			st_clear();
-		r->caseworker = r->iv.status == STORE_IV_RETURNED &&
-				!(role && !strcmp(role, "supervisor"));
+		r->supervisor = role && !strcmp(role, "supervisor");
+		r->cw_device = role && !strcmp(role, "caseworker");
+		r->caseworker = r->iv.status == STORE_IV_RETURNED && !r->supervisor;
 		free(role);
 		riv_add(r, NULL, NULL, false);
+		/* Crossed edits first: they wait for a person to pick a value. */
+		for (i = 0; i < xl.n; i++) {
+			char *both = xasprintf(r->supervisor ? M(CONFLICT_SUP) : M(CONFLICT_CW),
+					       xl.v[i].local_value ? xl.v[i].local_value :
+					       M(CONFLICT_NONE),
+					       xl.v[i].remote_value ? xl.v[i].remote_value :
+					       M(CONFLICT_NONE));
+			riv_add(r, *xl.v[i].path ? xl.v[i].path : M(CONFLICT_STATUS), both, true);
+			r->lines[r->n - 1].ref = xstrdup(xl.v[i].id);
+			free(both);
+		}
+		r->n_conflicts = xl.n;
 		for (i = 0; i < al.n; i++)
 			if (!str_ends_with(al.v[i].path, ":ack"))
 				riv_add(r, al.v[i].path, al.v[i].value, false);
 		riv_info(ui, r);
-		for (i = 0; i < xl.n; i++) {
-			char *both = xasprintf("CONFLICT here: %s / theirs: %s",
-					       xl.v[i].local_value ? xl.v[i].local_value : "-",
-					       xl.v[i].remote_value ? xl.v[i].remote_value : "-");
-			riv_add(r, *xl.v[i].path ? xl.v[i].path : "(status)", both, true);
-			free(both);
-		}
 	}
 	store_conflict_list_release(&xl);
 	store_answer_list_release(&al);
@@ -188,6 +209,8 @@ static bool riv_open(struct ui *ui, struct view *v, void *arg)
 	ui_line_init(&r->edit);
 	r->edit.max_bytes = 1000;
 	st = riv_load(ui, r, a->id);
+	if (r->n_conflicts)
+		r->sel = 1;	/* on the first conflict */
 	v->priv = r;
 	if (st != ST_OK) {
 		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
@@ -217,14 +240,19 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 {
 	struct riv_view *r = v->priv;
 	int rows = scr->rows - 5, i;
-	char title[96];
+	struct strbuf t = STRBUF_INIT;
+	const struct riv_line *cur = r->n ? &r->lines[r->sel] : NULL;
 
-	snprintf(title, sizeof(title), "Interview %lld  %s  %s%s%s", (long long)r->iv.seq,
-		 r->iv.form_id ? r->iv.form_id : "",
-		 ui_msg_status(store_iv_status_name(r->iv.status)),
-		 r->iv.readonly_note ? "  (read-only)" : "",
-		 r->iv.meta && strstr(r->iv.meta, "\"escalated\":true") ? "  ESCALATED" : "");
-	ui_draw_title(ui, scr, title);
+	strbuf_addf(&t, M(RIV_TITLE), (long long)r->iv.seq, r->iv.form_id ? r->iv.form_id : "",
+		    ui_msg_status(store_iv_status_name(r->iv.status)));
+	if (r->iv.readonly_note)
+		strbuf_addstr(&t, M(RIV_READONLY));
+	if (r->iv.meta && strstr(r->iv.meta, "\"escalated\":true"))
+		strbuf_addstr(&t, M(RIV_ESCALATED));
+	if (r->n_conflicts)
+		strbuf_addf(&t, M(RIV_CONFLICTS), r->n_conflicts);
+	ui_draw_title(ui, scr, t.buf);
+	strbuf_release(&t);
 	ui_list_move(&r->sel, &r->top, (int)r->n, rows, UI_ACT_NONE);
 	for (i = 0; i < rows && r->top + i < (int)r->n; i++) {
 		const struct riv_line *l = &r->lines[r->top + i];
@@ -233,11 +261,15 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		if (attr)
 			ui_fill(scr, row, 0, scr->cols, attr);
 		if (!l->path) {
-			ui_put(scr, row, 1, attr | UI_A_BOLD, 20, "Overall comment:");
+			ui_put(scr, row, 1, attr | UI_A_BOLD, 20, M(RIV_OVERALL));
 			ui_put(scr, row, 22, attr | UI_A_WARN, -1, c ? c : "-");
 			continue;
 		}
 		ui_put(scr, row, 1, attr | (l->info ? UI_A_DIM : 0), 24, l->path);
+		if (l->conflict) {	/* both values, nothing beside them */
+			ui_put(scr, row, 26, attr | UI_A_ERROR, -1, l->value);
+			continue;
+		}
 		ui_put(scr, row, 26, attr | (l->conflict ? UI_A_ERROR : 0), c || l->issue ? 24 : -1,
 		       l->value);
 		if (c) {
@@ -250,16 +282,17 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		}
 	}
 	if (r->editing) {
-		int w = ui_put(scr, scr->rows - 3, 0, UI_A_BOLD, 20, "Comment: ");
+		int w = ui_put(scr, scr->rows - 3, 0, UI_A_BOLD, 20, M(RIV_COMMENT));
 		ui_line_draw(&r->edit, scr, scr->rows - 3, w, scr->cols - w, 0, true);
 	} else if (r->iv.readonly_note) {
 		ui_put(scr, scr->rows - 3, 1, UI_A_WARN, -1, r->iv.readonly_note);
-	} else if (r->caseworker) {
-		ui_put(scr, scr->rows - 3, 1, UI_A_DIM, -1,
-		       "Enter fix this question  F10 resubmit  Esc back");
 	} else {
+		/* What the keys do on the focused line. */
 		ui_put(scr, scr->rows - 3, 1, UI_A_DIM, -1,
-		       "c comment  a approve  r return  e escalate  n next  Esc back");
+		       cur && cur->conflict ? M(RIV_HINT_CONFLICT) :
+		       cur && cur->info ? M(RIV_HINT_READ) :
+		       r->caseworker ? M(RIV_HINT_FIX) :
+		       r->cw_device ? M(RIV_HINT_READ) : M(RIV_HINT_SUP));
 	}
 }
 
@@ -268,8 +301,79 @@ static void riv_status(struct ui *ui, struct view *v, char *buf, size_t n)
 	struct riv_view *r = v->priv;
 
 	(void)ui;
-	snprintf(buf, n, "%zu notes  #%lld", r->draft.n + (r->draft.comment ? 1 : 0),
+	snprintf(buf, n, M(RIV_NOTES), r->draft.n + (r->draft.comment ? 1 : 0),
 		 (long long)r->iv.seq);
+}
+
+/* Reload after a change, keeping the selection where it was. */
+static void riv_reload(struct ui *ui, struct riv_view *r)
+{
+	char id[37];
+	status_t st;
+
+	memcpy(id, r->iv.id, sizeof(id));
+	if ((st = riv_load(ui, r, id)) != ST_OK)
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+}
+
+/* The answer to "withdraw consent?": y (or s, sí) revokes, anything else not. */
+static enum ui_result riv_confirm(struct ui *ui, struct riv_view *r, int key)
+{
+	const struct riv_line *l = &r->lines[r->sel];
+	char *service;
+	status_t st;
+
+	r->confirming = false;
+	if (key != 'y' && key != 'Y' && key != 's' && key != 'S') {
+		ui_message(ui, UI_A_BOLD, "%s", M(REVOKE_CANCEL));
+		return UI_REDRAW;
+	}
+	service = xstrdup(l->path);
+	st = app_review_revoke(ui->app, l->ref);
+	if (st != ST_OK)
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+	else
+		ui_message(ui, UI_A_OK, M(REVOKE_DONE), service);
+	free(service);
+	riv_reload(ui, r);
+	return UI_REDRAW;
+}
+
+/* m / t on a conflict line: keep this device's value or the other side's. */
+static enum ui_result riv_keep(struct ui *ui, struct riv_view *r, enum app_conflict_keep keep)
+{
+	const struct riv_line *l = r->n ? &r->lines[r->sel] : NULL;
+	char *path;
+	status_t st;
+
+	if (!l || !l->conflict) {
+		ui_message(ui, UI_A_WARN, "%s", M(CONFLICT_PICK));
+		return UI_REDRAW;
+	}
+	path = xstrdup(l->path);
+	st = app_conflict_resolve(ui->app, l->ref, keep);
+	if (st != ST_OK)
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+	else
+		ui_message(ui, UI_A_OK, keep == APP_KEEP_MINE ? M(CONFLICT_MINE) :
+			   M(CONFLICT_THEIRS), path);
+	free(path);
+	riv_reload(ui, r);
+	return UI_REDRAW;
+}
+
+/* x on a referral line: ask first, since a withdrawal cannot be undone. */
+static enum ui_result riv_revoke(struct ui *ui, struct riv_view *r)
+{
+	const struct riv_line *l = r->n ? &r->lines[r->sel] : NULL;
+
+	if (!l || !l->info || !l->ref) {
+		ui_message(ui, UI_A_WARN, "%s", M(REVOKE_PICK));
+		return UI_REDRAW;
+	}
+	r->confirming = true;
+	ui_message(ui, UI_A_WARN | UI_A_BOLD, M(REVOKE_CONFIRM), l->path);
+	return UI_REDRAW;
 }
 
 static enum ui_result riv_input(struct ui *ui, struct view *v, int key)
@@ -278,6 +382,8 @@ static enum ui_result riv_input(struct ui *ui, struct view *v, int key)
 	const struct riv_line *l;
 	status_t st;
 
+	if (r->confirming)
+		return riv_confirm(ui, r, key);
 	if (!r->editing)
 		return UI_UNHANDLED;
 	if (key == UI_KEY_ESC) {
@@ -311,7 +417,8 @@ static enum ui_result riv_decide(struct ui *ui, struct riv_view *r, const char *
 		return UI_REDRAW;
 	}
 	ui_pop(ui);	/* frees r */
-	ui_message(ui, UI_A_OK, "Interview %lld: %s (goes with the next sync).", seq, action);
+	ui_message(ui, UI_A_OK, !strcmp(action, "approve") ? M(DECIDED_approve) :
+		   !strcmp(action, "return") ? M(DECIDED_return) : M(DECIDED_escalate), seq);
 	return UI_REDRAW;
 }
 
@@ -342,8 +449,7 @@ static enum ui_result riv_resubmit(struct ui *ui, struct riv_view *r)
 		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
 		return UI_REDRAW;
 	}
-	ui_message(ui, UI_A_OK, "Interview %lld resubmitted (goes with the next sync).",
-		   (long long)r->iv.seq);
+	ui_message(ui, UI_A_OK, M(RIV_RESUBMITTED), (long long)r->iv.seq);
 	memcpy(id, r->iv.id, sizeof(id));
 	if (riv_load(ui, r, id) != ST_OK)
 		st_clear();
@@ -352,19 +458,38 @@ static enum ui_result riv_resubmit(struct ui *ui, struct riv_view *r)
 
 static void riv_resume(struct ui *ui, struct view *v)
 {
-	struct riv_view *r = v->priv;
-	char id[37];
-	status_t st;
-
-	memcpy(id, r->iv.id, sizeof(id));
-	if ((st = riv_load(ui, r, id)) != ST_OK)
-		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+	riv_reload(ui, v->priv);
 }
 
 static enum ui_result riv_action(struct ui *ui, struct view *v, enum ui_action a)
 {
 	struct riv_view *r = v->priv;
 
+	switch (a) {
+	case UI_ACT_KEEP_MINE:
+		return riv_keep(ui, r, APP_KEEP_MINE);
+	case UI_ACT_KEEP_THEIRS:
+		return riv_keep(ui, r, APP_KEEP_THEIRS);
+	case UI_ACT_REVOKE:
+		return riv_revoke(ui, r);
+	default:
+		break;
+	}
+	if (!r->caseworker && r->cw_device) {
+		/* A caseworker reading an interview: nothing to decide here. */
+		switch (a) {
+		case UI_ACT_SELECT:
+			return UI_HANDLED;
+		case UI_ACT_COMMENT:
+		case UI_ACT_APPROVE:
+		case UI_ACT_RETURN_IV:
+		case UI_ACT_ESCALATE:
+			ui_message(ui, UI_A_WARN, "%s", M(RIV_NOT_YOURS));
+			return UI_REDRAW;
+		default:
+			break;
+		}
+	}
 	if (r->caseworker) {
 		switch (a) {
 		case UI_ACT_SELECT:
@@ -375,7 +500,7 @@ static enum ui_result riv_action(struct ui *ui, struct view *v, enum ui_action a
 		case UI_ACT_APPROVE:
 		case UI_ACT_RETURN_IV:
 		case UI_ACT_ESCALATE:
-			ui_message(ui, UI_A_WARN, "Enter fixes the question; F10 resubmits.");
+			ui_message(ui, UI_A_WARN, "%s", M(RIV_FIX_ONLY));
 			return UI_REDRAW;
 		default:
 			break;
@@ -386,7 +511,7 @@ static enum ui_result riv_action(struct ui *ui, struct view *v, enum ui_action a
 		ui_pop(ui);
 		return UI_REDRAW;
 	case UI_ACT_RESUBMIT:
-		ui_message(ui, UI_A_WARN, "Only a returned interview is resubmitted.");
+		ui_message(ui, UI_A_WARN, "%s", M(RIV_RESUBMIT_ONLY));
 		return UI_REDRAW;
 	case UI_ACT_COMMENT:
 	case UI_ACT_SELECT:

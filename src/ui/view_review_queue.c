@@ -1,14 +1,18 @@
 /*
  * view_review_queue.c - the supervisor's review queue: interviews waiting
  * for a decision, most urgent first and then oldest first, with status
- * filter (`f`), a filter line (`/`: "form=intake flag=gbv by=0b7e"), j/k movement, Enter to open one read-only, and approve,
- * return, escalate and next straight from the list.  Works offline: the
- * queue is the store's copy (app/review.h).
+ * filter (`f`), a filter line (`/`: "form=intake flag=gbv by=0b7e"), j/k
+ * movement, Enter to open one read-only, and approve, return, escalate and
+ * next straight from the list.  Urgency and protection flags are columns;
+ * `≠` beside the number marks open conflicts (crossed edits, resolved in
+ * the interview view).  Works offline: the queue is the store's copy
+ * (app/review.h).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "app/conflict.h"
 #include "app/review.h"
 #include "ui/lineedit.h"
 #include "ui/ui.h"
@@ -18,6 +22,7 @@
 struct rqueue_view {
 	struct app_review_queue q;
 	struct app_review_filter f;
+	struct app_conflict_set conflicts;	/* interviews with open conflicts */
 	int sel, top;
 	bool open_next;		/* the interview view asked for the next one */
 	bool typing;		/* editing the filter line */
@@ -28,6 +33,7 @@ struct rqueue_view {
 
 static const char *const urgency_words[] = { "high", "normal", "low" };
 
+/* A list refresh: the queue, and which interviews have open conflicts. */
 static void rqueue_load(struct ui *ui, struct rqueue_view *r)
 {
 	status_t st = app_review_queue_load(ui->app, &r->q);
@@ -35,6 +41,8 @@ static void rqueue_load(struct ui *ui, struct rqueue_view *r)
 
 	if (st != ST_OK)
 		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+	if (app_conflict_set_load(ui->app, &r->conflicts) != ST_OK)
+		st_clear();
 	app_review_queue_apply(&r->q, &r->f);
 	for (i = 0; r->cur_id[0] && i < r->q.n_shown; i++)
 		if (!strcmp(r->q.items[r->q.shown[i]].iv.id, r->cur_id))
@@ -95,15 +103,15 @@ static void rqueue_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 	struct rqueue_view *r = v->priv;
 	int rows = scr->rows - 5, i;
 
-	ui_draw_title(ui, scr, "Review queue");
+	ui_draw_title(ui, scr, M(RQ_TITLE));
 	ui_put(scr, 1, 1, UI_A_BOLD, 4, "#");
-	ui_put(scr, 1, 6, UI_A_BOLD, 12, "Status");
-	ui_put(scr, 1, 18, UI_A_BOLD, 8, "Urgency");
-	ui_put(scr, 1, 27, UI_A_BOLD, 10, "Form");
-	ui_put(scr, 1, 38, UI_A_BOLD, 9, "By");
-	ui_put(scr, 1, 48, UI_A_BOLD, -1, "Flags");
+	ui_put(scr, 1, 6, UI_A_BOLD, 12, M(COL_STATUS));
+	ui_put(scr, 1, 18, UI_A_BOLD, 8, M(RQ_COL_URGENCY));
+	ui_put(scr, 1, 27, UI_A_BOLD, 10, M(COL_FORM));
+	ui_put(scr, 1, 38, UI_A_BOLD, 9, M(RQ_COL_BY));
+	ui_put(scr, 1, 48, UI_A_BOLD, -1, M(RQ_COL_FLAGS));
 	if (r->q.n_shown == 0)
-		ui_put(scr, 3, 2, 0, -1, "Nothing waits for review.");
+		ui_put(scr, 3, 2, 0, -1, M(RQ_EMPTY));
 	ui_list_move(&r->sel, &r->top, (int)r->q.n_shown, rows, UI_ACT_NONE);
 	for (i = 0; i < rows && r->top + i < (int)r->q.n_shown; i++) {
 		const struct app_review_item *it = &r->q.items[r->q.shown[r->top + i]];
@@ -113,9 +121,11 @@ static void rqueue_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		if (attr)
 			ui_fill(scr, row, 0, scr->cols, attr);
 		ui_printf(scr, row, 1, attr, 4, "%lld", (long long)it->iv.seq);
+		if (app_conflict_set_has(&r->conflicts, it->iv.id))
+			ui_put(scr, row, 5, attr | UI_A_ERROR, 1, "≠");
 		ui_put(scr, row, 6, attr, 12, ui_msg_status(store_iv_status_name(it->iv.status)));
 		ui_put(scr, row, 18, attr | (it->urgency == APP_URG_HIGH ? UI_A_WARN : 0), 8,
-		       it->escalated ? "ESCAL" : urgency_words[it->urgency]);
+		       it->escalated ? M(URG_escalated) : ui_msg_urgency(urgency_words[it->urgency]));
 		ui_put(scr, row, 27, attr, 10, it->iv.form_id ? it->iv.form_id : "");
 		ui_put(scr, row, 38, attr, 8, *it->caseworker ? it->caseworker : "-");
 		for (k = 0; k < it->n_flags; k++)
@@ -124,12 +134,11 @@ static void rqueue_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		strbuf_release(&fl);
 	}
 	if (r->typing || ui_line_text(&r->line)[0]) {
-		int w = ui_put(scr, scr->rows - 4, 0, UI_A_BOLD, 20, "Filter line: ");
+		int w = ui_put(scr, scr->rows - 4, 0, UI_A_BOLD, 20, M(RQ_FILTER_LINE));
 		ui_line_draw(&r->line, scr, scr->rows - 4, w, scr->cols - w, 0, r->typing);
 	}
-	ui_printf(scr, scr->rows - 3, 1, UI_A_DIM, -1, "Filter: %s   Enter open  a approve  "
-		  "r return  e escalate  n next",
-		  r->f.status < 0 ? (r->f.all ? "all" : "waiting") :
+	ui_printf(scr, scr->rows - 3, 1, UI_A_DIM, -1, M(RQ_HINT),
+		  r->f.status < 0 ? (r->f.all ? M(FILTER_ALL) : M(RQ_WAITING)) :
 		  ui_msg_status(store_iv_status_name((enum store_iv_status)r->f.status)));
 }
 
@@ -165,15 +174,15 @@ static enum ui_result rqueue_decide(struct ui *ui, struct rqueue_view *r, const 
 	if (!strcmp(action, "return")) {
 		/* A return needs comments: write them in the interview view. */
 		rqueue_open_item(ui, r);
-		ui_message(ui, UI_A_WARN, "Comment with c on a question, then r to return.");
+		ui_message(ui, UI_A_WARN, "%s", M(RQ_RETURN_HOW));
 		return UI_REDRAW;
 	}
 	st = app_review_decide(ui->app, it->iv.id, action, NULL);
 	if (st != ST_OK)
 		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
 	else
-		ui_message(ui, UI_A_OK, "Interview %lld: %s (goes with the next sync).",
-			   (long long)it->iv.seq, action);
+		ui_message(ui, UI_A_OK, !strcmp(action, "approve") ? M(DECIDED_approve) :
+			   M(DECIDED_escalate), (long long)it->iv.seq);
 	rqueue_load(ui, r);
 	return UI_REDRAW;
 }
@@ -221,6 +230,7 @@ static void rqueue_close(struct ui *ui, struct view *v)
 
 	(void)ui;
 	app_review_queue_release(&r->q);
+	app_conflict_set_release(&r->conflicts);
 	ui_line_release(&r->line);
 	free(r->form);
 	free(r->flag);
@@ -242,7 +252,7 @@ static bool rqueue_parse_line(struct ui *ui, struct rqueue_view *r)
 		char **dst = !strncmp(w, "form=", 5) ? &form : !strncmp(w, "flag=", 5) ? &flag :
 			     !strncmp(w, "by=", 3) ? &by : NULL;
 		if (!dst) {
-			ui_message(ui, UI_A_ERROR, "Filter '%s': use form=, flag= or by=", w);
+			ui_message(ui, UI_A_ERROR, M(RQ_FILTER_BAD), w);
 			ok = false;
 			break;
 		}

@@ -6,8 +6,15 @@
  * focused question, `r` returns it (recorded and queued in the outbox),
  * and on the caseworker's side the returned interview comes first in the
  * case list, shows the comments beside their questions, is fixed through
- * the interview view and resubmitted as one amendment.  Scripts are tests/screens/review_*.keys (`expect` steps).
+ * the interview view and resubmitted as one amendment.  Crossed edits
+ * (conflicts inserted with the store API) are marked in both lists and
+ * shown with both values; `m`/`t` keep one.  `x` withdraws consent for a
+ * referral after a confirmation.  The queue shows mixed urgencies and
+ * flags in order, and the views speak Spanish.  Scripts are
+ * tests/screens/review_*.keys (`expect` steps); some final screens must
+ * equal tests/screens/NAME.screen (SENDA_UPDATE_SCREENS=1 rewrites them).
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,7 +74,7 @@ static struct app *seeded_app(void)
 	return app;
 }
 
-static int run_keys(struct app *app, const char *name, char **screen)
+static int run_keys_lang(struct app *app, const char *name, enum ui_lang lang, char **screen)
 {
 	struct ui_options uo = { 0 };
 	struct ui ui;
@@ -76,6 +83,7 @@ static int run_keys(struct app *app, const char *name, char **screen)
 	FILE *f;
 	int rc;
 
+	uo.lang = lang;
 	uo.keys_script = keys;
 	uo.rows = 24;
 	uo.cols = 80;
@@ -90,6 +98,114 @@ static int run_keys(struct app *app, const char *name, char **screen)
 	ui_release(&ui);
 	free(keys);
 	return rc;
+}
+
+static int run_keys(struct app *app, const char *name, char **screen)
+{
+	return run_keys_lang(app, name, UI_LANG_EN, screen);
+}
+
+/* Run a script that must pass and end on tests/screens/NAME.screen. */
+static void run_golden(struct app *app, const char *name, enum ui_lang lang)
+{
+	char *path = xasprintf(SCREENS "%s.screen", name), *got = NULL, *want;
+
+	if (run_keys_lang(app, name, lang, &got) != 0)
+		fail_msg("script %s failed; last screen:\n%s", name, got);
+	if (getenv("SENDA_UPDATE_SCREENS")) {
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(got, f);
+		fclose(f);
+	}
+	want = file_read_all(path, NULL);
+	if (!want || strcmp(want, got))
+		fail_msg("screen %s does not match %s; got:\n%s", name, path, got);
+	free(want);
+	free(got);
+	free(path);
+}
+
+static void set_role(struct app *app, const char *role)
+{
+	assert_int_equal(store_kv_set(app->store, "sync.role", role), ST_OK);
+}
+
+/* A crossed edit on one question: this device's value and the other's. */
+static void add_conflict(struct app *app, const char *id, const char *path, const char *mine,
+			 const char *theirs)
+{
+	struct store_conflict c;
+
+	memset(&c, 0, sizeof(c));
+	c.interview_id = xstrdup(id);
+	c.path = xstrdup(path);
+	c.local_value = xstrdup(mine);
+	c.remote_value = xstrdup(theirs);
+	assert_int_equal(store_conflict_add(app->store, &c), ST_OK);
+	store_conflict_release(&c);
+}
+
+/* Two referrals on an interview: one sent with consent, one without. */
+static void add_referrals(struct app *app, const char *id)
+{
+	static const struct {
+		const char *service, *urgency;
+		bool consent;
+		enum store_ref_state state;
+	} refs[] = {
+		{ "legal_orientation", "high", true, STORE_REF_SENT },
+		{ "shelter", "normal", false, STORE_REF_PENDING },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(refs); i++) {
+		struct store_referral r;
+		memset(&r, 0, sizeof(r));
+		r.interview_id = xstrdup(id);
+		r.rule_id = xstrdup(refs[i].service);
+		r.service = xstrdup(refs[i].service);
+		r.partner = xstrdup("Partner");
+		r.urgency = xstrdup(refs[i].urgency);
+		r.reason = xstrdup("Reason");
+		r.consent_ok = refs[i].consent;
+		r.shared_fields = xstrdup("[\"given_name\"]");
+		r.state = refs[i].state;
+		assert_int_equal(store_referral_add(app->store, &r), ST_OK);
+		store_referral_release(&r);
+	}
+}
+
+static size_t open_conflicts(struct app *app, const char *id)
+{
+	struct store_conflict_list xl = STORE_CONFLICT_LIST_INIT;
+	size_t n;
+
+	assert_int_equal(store_conflicts_load(app->store, id, true, &xl), ST_OK);
+	n = xl.n;
+	store_conflict_list_release(&xl);
+	return n;
+}
+
+static char *answer(struct app *app, const char *id, const char *path)
+{
+	char *v = NULL;
+
+	assert_int_equal(store_answer_get(app->store, id, path, &v), ST_OK);
+	return v;
+}
+
+/* How many audit entries have this action. */
+static size_t audit_count(struct app *app, const char *action)
+{
+	struct store_audit_list al = STORE_AUDIT_LIST_INIT;
+	size_t i, n = 0;
+
+	assert_int_equal(store_audit_list(app->store, 0, 100000, &al), ST_OK);
+	for (i = 0; i < al.n; i++)
+		n += !strcmp(al.v[i].action, action);
+	store_audit_list_release(&al);
+	return n;
 }
 
 static enum store_iv_status status_of(struct app *app, const char *id)
@@ -182,13 +298,126 @@ static void test_caseworker_sees_comments(void **state)
 	app_free(app);
 }
 
+/*
+ * The caseworker's side of a crossed edit: the case list marks the
+ * interview, Enter shows the question with both values, `t` keeps the
+ * supervisor's, `m` on the second keeps mine; each is an audit entry.
+ */
+static void test_conflict_caseworker(void **state)
+{
+	struct app *app = seeded_app();
+	char *v;
+
+	(void)state;
+	set_role(app, "caseworker");
+	add_conflict(app, IV_A, "age", "43", "34");
+	add_conflict(app, IV_A, "given_name", "Ana María", "Ana");
+	run_golden(app, "review_conflict_cw", UI_LANG_EN);
+	assert_int_equal(open_conflicts(app, IV_A), 0);
+	v = answer(app, IV_A, "age");
+	assert_string_equal(v, "34");	/* theirs */
+	free(v);
+	v = answer(app, IV_A, "given_name");
+	assert_string_equal(v, "Ana María");	/* mine */
+	free(v);
+	assert_int_equal(audit_count(app, "conflict.resolve"), 2);
+	app_free(app);
+}
+
+/* The supervisor's side: the queue marks it, `m` keeps the supervisor's. */
+static void test_conflict_supervisor(void **state)
+{
+	struct app *app = seeded_app();
+	char *screen = NULL, *v;
+
+	(void)state;
+	set_role(app, "supervisor");
+	add_conflict(app, IV_B, "age", "140", "41");
+	if (run_keys(app, "review_conflict_sup", &screen) != 0)
+		fail_msg("script failed; last screen:\n%s", screen);
+	free(screen);
+	assert_int_equal(open_conflicts(app, IV_B), 0);
+	v = answer(app, IV_B, "age");
+	assert_string_equal(v, "140");
+	free(v);
+	assert_int_equal(audit_count(app, "conflict.resolve"), 1);
+	app_free(app);
+}
+
+/* Withdrawing consent: asked first, then the referral is revoked and the
+ * server is told (it had been sent). */
+static void test_revoke_referral(void **state)
+{
+	struct app *app = seeded_app();
+	struct store_referral_list rl = STORE_REFERRAL_LIST_INIT;
+	struct store_outbox_list ob = STORE_OUTBOX_LIST_INIT;
+	char *screen = NULL;
+	size_t i, revokes = 0;
+
+	(void)state;
+	set_role(app, "caseworker");
+	add_referrals(app, IV_C);
+	if (run_keys(app, "review_revoke", &screen) != 0)
+		fail_msg("script failed; last screen:\n%s", screen);
+	free(screen);
+	assert_int_equal(store_referrals_load(app->store, IV_C, &rl), ST_OK);
+	assert_int_equal(rl.n, 2);
+	assert_int_equal(rl.v[0].state, STORE_REF_REVOKED);
+	assert_int_equal(rl.v[1].state, STORE_REF_PENDING);	/* not touched */
+	assert_int_equal(store_outbox_list(app->store, 0, &ob), ST_OK);
+	for (i = 0; i < ob.n; i++)
+		revokes += !strcmp(ob.v[i].kind, "referral") && strstr(ob.v[i].payload, "revoke");
+	assert_int_equal(revokes, 1);
+	store_outbox_list_release(&ob);
+	store_referral_list_release(&rl);
+	app_free(app);
+}
+
+/* Mixed urgency and flags: high first (oldest first within), then normal,
+ * then low; the flag filter narrows; a conflict is marked. */
+static void test_queue_urgency(void **state)
+{
+	struct app *app = seeded_app();
+
+	(void)state;
+	seed(app, "dddddddd-0000-4000-8000-000000000004", STORE_IV_SUBMITTED,
+	     "{\"urgency\":\"low\",\"received\":10,\"caseworker\":\"cw-one\","
+	     "\"flags\":[\"medical\"]}", "30");
+	seed(app, "eeeeeeee-0000-4000-8000-000000000005", STORE_IV_RESUBMITTED,
+	     "{\"urgency\":\"high\",\"received\":300,\"caseworker\":\"cw-two\","
+	     "\"flags\":[\"trafficking\",\"uasc\"]}", "15");
+	add_conflict(app, IV_A, "age", "34", "43");
+	run_golden(app, "review_queue_urgency", UI_LANG_EN);
+	app_free(app);
+}
+
+/* The review views in Spanish: the queue, then a conflict and referrals. */
+static void test_review_spanish(void **state)
+{
+	struct app *app = seeded_app();
+
+	(void)state;
+	set_role(app, "supervisor");
+	add_conflict(app, IV_B, "age", "140", "41");
+	add_referrals(app, IV_B);
+	run_golden(app, "review_es", UI_LANG_ES);
+	app_free(app);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_return),
 		cmocka_unit_test(test_queue_approve_next),
 		cmocka_unit_test(test_caseworker_sees_comments),
+		cmocka_unit_test(test_conflict_caseworker),
+		cmocka_unit_test(test_conflict_supervisor),
+		cmocka_unit_test(test_revoke_referral),
+		cmocka_unit_test(test_queue_urgency),
+		cmocka_unit_test(test_review_spanish),
 	};
 
+	setlocale(LC_ALL, "C.UTF-8");
+	setenv("SENDA_NOW", "2024-03-05T10:30:00Z", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
