@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # The review round trip in two real consoles (tmux) with a real
-# senda-server and two stores (issue 8): the supervisor opens the queue
-# with R, opens the interview, comments on the age question and returns
-# it; after sync the caseworker's console shows the returned interview on
-# top and the comment beside its question; the caseworker fixes the age in
-# the interview and resubmits with F10; the supervisor approves; the
-# caseworker's case list shows it approved.
+# senda-server and two stores (issue 8), every review step done with keys
+# in the consoles and checked on the screen a person sees; only the syncs
+# run in the shell (`senda sync`, as the timer would):
+#   caseworker: a new intake typed in the console and finished;
+#   supervisor: the queue shows it; open it, comment on the age question,
+#     return it;
+#   caseworker: the returned interview is on top with the comment beside
+#     the age; fix the age in the interview, resubmit with F10;
+#   supervisor: the queue shows it resubmitted with the fixed age; approve;
+#   caseworker: the case list shows it approved, and once sync has sent
+#     its referral (held until approval), the interview shows it sent.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/sync-lib.sh"
 
-FORM=$TOP/tests/forms/console/mini.ini
 srv_start
 client_new cw t1 caseworker
 client_new sup t1 supervisor
@@ -32,10 +36,53 @@ quit_console() {
 	expect_eq "exit status" 0 "$(tmux_exit_status)"
 }
 
-printf '{"consent":true,"given_name":"Ana","age":34,"nationality":"cuba"}\n' >"$TMPDIR/a.json"
-expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/a.json" --save
+# Caseworker: a whole intake in the console (mini form, English).
+console cw
+tmux_wait "No interviews yet"
+tmux_keys n
+# one form here: straight to the language
+tmux_wait "respondent's language"
+tmux_keys Enter
+tmux_wait "> We will ask a few questions."
+tmux_keys Enter
+tmux_wait "> Do you agree to the interview?"
+tmux_keys y
+tmux_wait "First name"
+tmux_text "Ana"
+tmux_keys Enter
+tmux_wait "Family name"
+tmux_text "Pérez"
+tmux_keys Enter
+tmux_wait "Age in years"
+tmux_text "34"
+tmux_keys Enter
+tmux_wait "Are you pregnant?"
+tmux_keys n
+tmux_wait "Date of arrival"
+tmux_text "2024-02-28"
+tmux_keys Enter
+tmux_wait "Nationality"
+tmux_text "cub"
+tmux_wait "Cuba"
+tmux_keys Enter
+tmux_wait "What do you need?"
+tmux_keys 3 Enter
+tmux_wait "Travelling group member"
+tmux_keys Tab
+tmux_wait "Are you afraid to go back?"
+tmux_keys y
+tmux_wait "May we share with legal aid?"
+tmux_keys y
+tmux_wait "Nothing is missing"
+tmux_keys F10
+tmux_wait "Interview finished and queued for sync."
+tmux_wait "legal_orientation - Legal aid clinic"
+tmux_keys Escape
+tmux_wait "Interviews"
+tmux_wait "completed"
+quit_console
 expect_exit 0 client cw sync
-expect_exit 0 client sup review pull
+expect_exit 0 client sup sync
 
 # Supervisor: queue, open, comment on age, return.
 console sup
@@ -44,13 +91,16 @@ tmux_wait "Review queue"
 tmux_wait "submitted"
 tmux_keys Enter
 tmux_wait "Overall comment:"
+tmux_wait "Pérez"
+# lines: overall comment, then the answers by path: age first
 tmux_keys j c
 tmux_wait "Comment:"
 tmux_text "Is 34 right?"
 tmux_keys Enter
 tmux_wait "<- Is 34 right?"
 tmux_keys r
-tmux_wait "return (goes with the next sync)"
+tmux_wait "Interview 1 returned (goes with the next sync)"
+tmux_wait "Nothing waits for review."
 tmux_keys Escape
 tmux_wait "Interviews"
 quit_console
@@ -77,17 +127,36 @@ tmux_keys Escape
 tmux_wait "Interviews"
 quit_console
 expect_exit 0 client cw sync
+expect_exit 0 client sup sync
 
-# senda review sync pulls the queue too on a supervisor's device.
-expect_exit 0 client sup review sync
-expect_contains "amendment in the queue" "1 queue items" "$out"
-expect_exit 0 client sup review approve 1
-expect_exit 0 client sup review sync
-expect_contains "decision delivered" "1 delivered" "$out"
+# Supervisor: the resubmitted interview with the fixed age; approve it.
+console sup
+tmux_keys R
+tmux_wait "Review queue"
+tmux_wait "resubmitted"
+tmux_keys Enter
+tmux_wait "Overall comment:"
+tmux_wait "age                      43"
+tmux_keys a
+tmux_wait "Interview 1 approved (goes with the next sync)"
+tmux_wait "Nothing waits for review."
+tmux_keys Escape
+tmux_wait "Interviews"
+quit_console
+expect_exit 0 client sup sync
+
+# Caseworker: approved; the referral waits for approval, then sync sends
+# it (one pass learns of the approval and queues it, the next at the
+# latest delivers it).
 expect_exit 0 client cw sync
-
+expect_exit 0 client cw sync
 console cw
 tmux_wait "approved"
+tmux_keys Enter
+tmux_wait "Interview 1  mini  approved"
+tmux_wait "legal_orientation        referral sent (normal)"
+tmux_keys Escape
+tmux_wait "Interviews"
 quit_console
 expect_exit 0 client cw review show 1
 expect_contains "fixed" "age                          43    <- Is 34 right?" "$out"
