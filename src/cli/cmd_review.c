@@ -12,6 +12,7 @@
  *   senda review return N|ID [--comment TEXT] [--on PATH=TEXT]...
  *   senda review conflicts [N|ID]
  *   senda review resolve CONFLICT-ID local|remote
+ *   senda review revoke N|ID RULE|REFERRAL-ID  consent withdrawn
  *
  * Decisions are recorded and queued in one transaction; `senda sync`
  * delivers them.  Interviews are named by local number or id (a unique
@@ -306,9 +307,11 @@ static int review_show(struct cli *cli, int argc, char **argv)
 				printf("  %-28s %s    <- %s\n", cl.v[i].path, "-", cl.v[i].text);
 		}
 		for (i = 0; i < rl.n; i++)
-			printf("referral %s %s%s\n", rl.v[i].service ? rl.v[i].service : "?",
+			printf("referral %s %s%s  rule %s  id %.8s\n",
+			       rl.v[i].service ? rl.v[i].service : "?",
 			       store_ref_state_name(rl.v[i].state),
-			       rl.v[i].consent_ok ? "" : " (no consent: stays on this device)");
+			       rl.v[i].consent_ok ? "" : " (no consent: stays on this device)",
+			       rl.v[i].rule_id ? rl.v[i].rule_id : "?", rl.v[i].id);
 		for (i = 0; i < xl.n; i++)
 			printf("conflict %.8s at %s: here '%s', theirs '%s'\n", xl.v[i].id,
 			       *xl.v[i].path ? xl.v[i].path : "(status)",
@@ -454,6 +457,65 @@ static int review_resolve(struct cli *cli, int argc, char **argv)
 	return s == ST_OK ? 0 : cli_fail(s);
 }
 
+/* ---- revoke: the respondent withdrew consent ---- */
+
+/* A referral of iv by its rule id, full id, or an id prefix of 8+ chars. */
+static status_t find_referral(struct review_cmd *rc, const struct store_interview *iv,
+			      const char *name, char id[37])
+{
+	struct store_referral_list rl = STORE_REFERRAL_LIST_INIT;
+	size_t i, hits = 0;
+	status_t s = store_referrals_load(rc->st, iv->id, &rl);
+
+	for (i = 0; s == ST_OK && i < rl.n; i++)
+		if ((rl.v[i].rule_id && !strcmp(rl.v[i].rule_id, name)) ||
+		    (strlen(name) >= 8 && !strncmp(rl.v[i].id, name, strlen(name)))) {
+			memcpy(id, rl.v[i].id, 37);
+			hits++;
+		}
+	store_referral_list_release(&rl);
+	if (s == ST_OK && hits == 0)
+		s = st_error(ST_NOTFOUND, "interview %lld has no referral '%s'", (long long)iv->seq,
+			     name);
+	else if (s == ST_OK && hits > 1)
+		s = st_error(ST_USAGE, "'%s' names %zu referrals; give more of the id", name, hits);
+	return s;
+}
+
+static int review_revoke(struct cli *cli, int argc, char **argv)
+{
+	struct store_interview iv;
+	struct review_cmd rc;
+	char id[37], *role = NULL;
+	status_t s;
+
+	if (argc != 3)
+		return cli_usage_error("usage: senda review revoke N|ID RULE|REFERRAL-ID");
+	if ((s = rc_open(&rc, cli)) != ST_OK)
+		return cli_fail(s);
+	/* The audit trail says who withdrew it: usually the caseworker. */
+	if (store_kv_get(rc.st, "sync.role", &role) != ST_OK)
+		st_clear();
+	store_set_actor(role && !strcmp(role, "supervisor") ? "supervisor" : "caseworker");
+	free(role);
+	store_interview_init(&iv);
+	s = find_interview(&rc, argv[1], &iv);
+	if (s == ST_OK)
+		s = find_referral(&rc, &iv, argv[2], id);
+	if (s == ST_OK)
+		s = app_review_revoke(rc.app, id);
+	if (s == ST_OK) {
+		struct store_referral r;
+		if (store_referral_get(rc.st, id, &r) == ST_OK)
+			printf("referral %.8s (%s) revoked\n", r.id, r.service);
+		st_clear();
+		store_referral_release(&r);
+	}
+	store_interview_release(&iv);
+	rc_close(&rc);
+	return s == ST_OK ? 0 : cli_fail(s);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
@@ -467,6 +529,7 @@ static const struct {
 	{ "escalate", review_decide },
 	{ "conflicts", review_conflicts },
 	{ "resolve", review_resolve },
+	{ "revoke", review_revoke },
 };
 
 int cmd_review(struct cli *cli, int argc, char **argv)
@@ -478,5 +541,5 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 		if (!strcmp(argv[1], review_subs[i].name))
 			return review_subs[i].run(cli, argc - 1, argv + 1);
 	return cli_usage_error("usage: senda review sync|pull|list|show|approve|return|escalate|"
-			       "conflicts|resolve ...; see 'senda help review'");
+			       "conflicts|resolve|revoke ...; see 'senda help review'");
 }

@@ -22,6 +22,6 @@
 	_(enroll,  "enroll [--pin sha256//KEY] [--label NAME] [--force] URL CODE", "register this device with senda-server using a one-time code") \
 	_(audit,   "audit verify | audit log [--after N] [--limit N]", "check the audit trail's hash chain, or print its entries") \
 	_(sync,    "sync [--watch] [--verbose] [--quiet] | sync log | sync retry ID", "deliver the outbox to the server and pull decisions; show the ledger") \
-	_(review,  "review sync | pull | list [--all] [--status S] [--caseworker D] [--form F] [--flag F] | show N | approve|escalate N [--comment T] | return N [--comment T] [--on PATH=T]... | conflicts [N] | resolve ID local|remote", "the supervisor's review queue and decisions; a return's comments beside their questions")
+	_(review,  "review sync | pull | list [--all] [--status S] [--caseworker D] [--form F] [--flag F] | show N | approve|escalate N [--comment T] | return N [--comment T] [--on PATH=T]... | conflicts [N] | resolve ID local|remote | revoke N RULE|REFERRAL-ID", "the supervisor's review queue and decisions; a return's comments beside their questions")
 
 #endif

@@ -66,6 +66,13 @@ static status_t b_stream_prune(void *impl, int64_t before)
 static status_t b_batch_add(void *impl, const char *device, int64_t at, int n, int64_t *id)
 { return server_db_batch_add(DB(impl), device, at, n, id); }
 
+static status_t b_referral_get(void *impl, const char *id, struct sdb_referral *out)
+{ return server_db_referral_get(DB(impl), id, out); }
+static status_t b_referral_put(void *impl, const struct sdb_referral *r)
+{ return server_db_referral_put(DB(impl), r); }
+static status_t b_referral_list(void *impl, const char *team, sdb_referral_fn fn, void *ctx)
+{ return server_db_referral_list(DB(impl), team, fn, ctx); }
+
 static const struct srv_backend_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = b_close,
@@ -94,6 +101,9 @@ static const struct srv_backend_ops sqlite_ops = {
 	.stream_read = b_stream_read,
 	.stream_prune = b_stream_prune,
 	.batch_add = b_batch_add,
+	.referral_get = b_referral_get,
+	.referral_put = b_referral_put,
+	.referral_list = b_referral_list,
 };
 
 status_t srv_backend_sqlite_open(const char *dir, const char *pass, size_t pass_len,

@@ -123,6 +123,16 @@ status_t srv_enroll_code_new(struct srv *s, const char *team, const char *role,
 void srv_code_hash(const char *code, char out[65]);
 /* Move an interview to another device of the same team (issue 8). */
 status_t srv_reassign(struct srv *s, const char *interview, const char *device);
+/*
+ * A receiving service's answer, recorded by the administrator: event
+ * "accept", "decline" or "close" on a referral, checked against the
+ * referral machine (ST_STATE when it forbids it, ST_NOTFOUND for an
+ * unknown id); the new state goes to the owning device's feed as a
+ * "referral" entry, in one transaction.  to (may be NULL) gets the state.
+ */
+status_t srv_referral_event(struct srv *s, const char *id, const char *event, char to[16]);
+/* Every referral (team NULL) or one team's, oldest change first. */
+status_t srv_referral_list(struct srv *s, const char *team, sdb_referral_fn fn, void *ctx);
 
 /* Run the HTTP server until SIGTERM/SIGINT (srv_http.c). */
 status_t srv_http_run(struct srv *s);

@@ -15,6 +15,7 @@
 
 #include "crypto/sign.h"
 #include "ini/options.h"
+#include "proto/lifecycle.h"
 #include "server/server.h"
 #include "util/diag.h"
 #include "util/log.h"
@@ -327,6 +328,57 @@ static int c_reassign(struct srv_args *a, int argc, char **argv)
 	return st == ST_OK ? 0 : fail(st);
 }
 
+/* ---- referral: a receiving service's answer, typed by the administrator ---- */
+
+static status_t print_referral(void *ctx, const struct sdb_referral *r)
+{
+	char when[32];
+
+	(void)ctx;
+	format_time(r->updated, when);
+	printf("%s\t%s\t%s\t%s\t%s\t%s\n", r->id, r->team, r->service, r->state, when,
+	       r->interview);
+	return ST_OK;
+}
+
+/* The events the administrator may record: the server's in the referral machine. */
+static bool admin_event(const char *event)
+{
+	for (size_t i = 0; i < lc_n_transitions; i++) {
+		const struct lc_transition *t = &lc_transitions[i];
+		if (t->machine == LC_REFERRAL && (t->actors & LC_SERVER) &&
+		    strcmp(t->event, "send") && !strcmp(t->event, event))
+			return true;
+	}
+	return false;
+}
+
+static int c_referral(struct srv_args *a, int argc, char **argv)
+{
+	struct srv s;
+	char to[16];
+	status_t st;
+	bool list = argc == 1 && !strcmp(argv[0], "list");
+
+	if (!list && (argc != 2 || !admin_event(argv[1])))
+		return usage_error("usage: senda-server referral list [--team T] | "
+				   "referral ID accept|decline|close");
+	if (!list && a->team)
+		return usage_error("--team goes with 'referral list'");
+	st = open_server(a, &s);
+	if (st != ST_OK)
+		return fail(st);
+	if (list) {
+		st = srv_referral_list(&s, a->team, print_referral, NULL);
+	} else {
+		st = srv_referral_event(&s, argv[0], argv[1], to);
+		if (st == ST_OK)
+			printf("referral %s %s\n", argv[0], to);
+	}
+	srv_close(&s);
+	return st == ST_OK ? 0 : fail(st);
+}
+
 static int c_status(struct srv_args *a, int argc, char **argv)
 {
 	struct srv s;
@@ -362,6 +414,8 @@ static const struct srv_command {
 	{ "devices", c_devices, "devices list | devices revoke ID", "list or revoke devices" },
 	{ "reassign", c_reassign, "reassign INTERVIEW --to DEVICE",
 	  "give an interview to another device of its team" },
+	{ "referral", c_referral, "referral list [--team T] | referral ID accept|decline|close",
+	  "list referrals, or record a receiving service's answer" },
 	{ "status", c_status, "status", "count stored items and kept conflicts" },
 };
 

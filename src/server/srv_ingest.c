@@ -10,6 +10,7 @@
  * Team isolation: touching an interview of another team fails the whole
  * batch with 403 and stores nothing (a well-behaved device never does it).
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,13 +228,186 @@ static status_t ingest_attached(struct ingest *in, const struct proto_item *it,
 	return store_item(in, it, out);
 }
 
+/* ---- referrals (the referral machine of src/proto/lifecycle.c) ---- */
+
+/* The referral's id and event named by a referral item's payload. */
+static void referral_fields(const struct proto_item *it, char id[SDB_ID_LEN + 1],
+			    char event[16])
+{
+	json_t *p = json_loadb(it->payload, it->payload_len, 0, NULL);
+	json_t *v = json_object_get(p, "referral");
+
+	id[0] = event[0] = '\0';
+	if (json_is_string(v) && proto_is_uuid(json_string_value(v)))
+		snprintf(id, SDB_ID_LEN + 1, "%s", json_string_value(v));
+	v = json_object_get(p, "event");
+	if (json_is_string(v))
+		snprintf(event, 16, "%.15s", json_string_value(v));
+	json_decref(p);
+}
+
+/*
+ * A referral's state changed: tell the device that owns its interview now
+ * (after a reassignment, no longer the one that sent it), on its feed.
+ */
+static status_t referral_feed(struct ingest *in, const struct sdb_referral *r,
+			      const char *event)
+{
+	struct sdb_interview iv;
+	json_t *p = json_object();
+	const char *owner = r->owner;
+	char *text;
+	status_t st;
+
+	if (BE(in)->interview_get(IMPL(in), r->interview, &iv) == ST_OK)
+		owner = iv.owner;
+	st_clear();
+	json_object_set_new(p, "event", json_string(event));
+	json_object_set_new(p, "referral", json_string(r->id));
+	json_object_set_new(p, "service", json_string(r->service));
+	json_object_set_new(p, "status", json_string(r->state));
+	text = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(p);
+	st = feed_device(in, owner, r->interview, "referral", text ? text : "{}");
+	free(text);
+	return st;
+}
+
+/*
+ * A referral item: the referral itself (its rule's share fields; the
+ * server records it as sent), or "event":"revoke" from the device when
+ * consent was withdrawn after it left.  Partners' answers (accept,
+ * decline, close) are the server's own: srv_referral_event.
+ */
+static status_t ingest_referral(struct ingest *in, const struct proto_item *it,
+				struct item_outcome *out)
+{
+	const struct lc_transition *t;
+	struct sdb_interview iv;
+	struct sdb_referral r;
+	char id[SDB_ID_LEN + 1], event[16], why[128];
+	bool go;
+	status_t st = need_interview(in, it, &iv, out, &go);
+
+	if (st != ST_OK || !go)
+		return st;
+	referral_fields(it, id, event);
+	if (!id[0] && !event[0])
+		return store_item(in, it, out);	/* an older client: stored, no state kept */
+	if (!id[0]) {
+		reject(out, xstrdup("referral: missing or not a UUID"));
+		return ST_OK;
+	}
+	memset(&r, 0, sizeof(r));
+	st = BE(in)->referral_get(IMPL(in), id, &r);
+	if (st != ST_OK && st != ST_NOTFOUND)
+		return st;
+	if (!event[0]) {
+		if (st == ST_OK) {
+			reject(out, xstrdup("referral: already received under another item"));
+			return ST_OK;
+		}
+		st = store_item(in, it, out);
+		if (st != ST_OK)
+			return st;
+		memcpy(r.id, id, sizeof(r.id));
+		memcpy(r.interview, it->interview, sizeof(r.interview));
+		memcpy(r.team, iv.team, sizeof(r.team));
+		memcpy(r.owner, iv.owner, sizeof(r.owner));
+		snprintf(r.service, sizeof(r.service), "%s", it->key);
+		t = lc_find(LC_REFERRAL, "pending", "send", LC_SERVER);
+		snprintf(r.state, sizeof(r.state), "%s", t ? t->to : "sent");
+		r.updated = in->now;
+		return BE(in)->referral_put(IMPL(in), &r);
+	}
+	if (st == ST_NOTFOUND) {
+		reject(out, xstrdup("referral: not known to the server; send the referral first"));
+		return ST_OK;
+	}
+	if (strcmp(r.interview, it->interview)) {
+		reject(out, xstrdup("interview: the referral belongs to another interview"));
+		return ST_OK;
+	}
+	t = lc_find(LC_REFERRAL, r.state, event, LC_CASEWORKER | LC_SUPERVISOR);
+	if (!t) {
+		reject(out, xasprintf("state: %s", lc_refusal(LC_REFERRAL, r.state, event,
+							     why, sizeof(why))));
+		return ST_OK;
+	}
+	st = store_item(in, it, out);
+	if (st != ST_OK)
+		return st;
+	snprintf(r.state, sizeof(r.state), "%s", t->to);
+	r.updated = in->now;
+	st = BE(in)->referral_put(IMPL(in), &r);
+	if (st == ST_OK)
+		st = referral_feed(in, &r, event);
+	if (st == ST_OK)
+		log_info("referral %.8s %s by device %.8s", r.id, t->to, in->dev->id);
+	return st;
+}
+
+status_t srv_referral_event(struct srv *s, const char *id, const char *event,
+			    char to[16])
+{
+	const struct lc_transition *t;
+	struct sdb_referral r;
+	struct ingest in = { .s = s, .dev = NULL, .now = util_now() };
+	char why[128];
+	status_t st;
+
+	if (!event || !id)
+		return st_error(ST_INVALID, "a referral event needs an id and an event");
+	pthread_mutex_lock(&s->lock);
+	srv_wait_idle(s);
+	memset(&r, 0, sizeof(r));
+	st = s->be.ops->referral_get(s->be.impl, id, &r);
+	if (st == ST_NOTFOUND)
+		st = st_error(ST_NOTFOUND, "no referral %s on this server", id);
+	t = st == ST_OK ? lc_find(LC_REFERRAL, r.state, event, LC_SERVER) : NULL;
+	if (st == ST_OK && !t)
+		st = st_error(ST_STATE, "referral %s: %s", id,
+			      lc_refusal(LC_REFERRAL, r.state, event, why, sizeof(why)));
+	if (st == ST_OK)
+		st = s->be.ops->begin(s->be.impl);
+	if (st == ST_OK) {
+		snprintf(r.state, sizeof(r.state), "%s", t->to);
+		r.updated = in.now;
+		st = s->be.ops->referral_put(s->be.impl, &r);
+		if (st == ST_OK)
+			st = referral_feed(&in, &r, event);
+		if (st == ST_OK)
+			st = s->be.ops->commit(s->be.impl);
+		else
+			s->be.ops->rollback(s->be.impl);
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (st == ST_OK) {
+		/* Ids and states only: no names, no answers. */
+		log_info("referral %s %s by the administrator", r.id, r.state);
+		if (to)
+			snprintf(to, 16, "%s", r.state);
+	}
+	return st;
+}
+
+status_t srv_referral_list(struct srv *s, const char *team, sdb_referral_fn fn, void *ctx)
+{
+	status_t st;
+
+	pthread_mutex_lock(&s->lock);
+	st = s->be.ops->referral_list(s->be.impl, team, fn, ctx);
+	pthread_mutex_unlock(&s->lock);
+	return st;
+}
+
 /* What storing a new item means, per kind. */
 static status_t (*const ingest_by_kind[PROTO_KIND_COUNT])(struct ingest *in,
 							  const struct proto_item *it,
 							  struct item_outcome *out) = {
 	[PROTO_KIND_INTERVIEW] = ingest_interview,
 	[PROTO_KIND_AMENDMENT] = ingest_amendment,
-	[PROTO_KIND_REFERRAL] = ingest_attached,
+	[PROTO_KIND_REFERRAL] = ingest_referral,
 	[PROTO_KIND_AUDIT] = ingest_attached,
 	[PROTO_KIND_DECISION] = ingest_decision,
 };

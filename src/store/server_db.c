@@ -41,7 +41,10 @@ static const char server_schema[] =
 	" PRIMARY KEY(stream, seq)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS srv_streams_at ON srv_streams(at);"
 	"CREATE TABLE IF NOT EXISTS srv_batches(id INTEGER PRIMARY KEY, device TEXT NOT NULL,"
-	" at INTEGER NOT NULL, n INTEGER NOT NULL);";
+	" at INTEGER NOT NULL, n INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS srv_referrals(id TEXT PRIMARY KEY, interview TEXT NOT NULL,"
+	" team TEXT NOT NULL, owner TEXT NOT NULL, service TEXT NOT NULL, state TEXT NOT NULL,"
+	" updated INTEGER NOT NULL);";
 
 /* Every statement, prepared once at open: index into db->stmt. */
 #define SDB_STMT_INFO(_) \
@@ -71,7 +74,10 @@ static const char server_schema[] =
 	_(STREAM_MIN, "SELECT min(seq) FROM srv_streams WHERE stream=?") \
 	_(STREAM_READ, "SELECT seq,id,interview,kind,at,payload,device,hash FROM srv_streams WHERE stream=? AND seq>? ORDER BY seq LIMIT ?") \
 	_(STREAM_PRUNE, "DELETE FROM srv_streams WHERE at<?") \
-	_(BATCH_ADD, "INSERT INTO srv_batches(device,at,n) VALUES(?,?,?)")
+	_(BATCH_ADD, "INSERT INTO srv_batches(device,at,n) VALUES(?,?,?)") \
+	_(REF_GET, "SELECT id,interview,team,owner,service,state,updated FROM srv_referrals WHERE id=?") \
+	_(REF_PUT, "INSERT OR REPLACE INTO srv_referrals(id,interview,team,owner,service,state,updated) VALUES(?,?,?,?,?,?,?)") \
+	_(REF_LIST, "SELECT id,interview,team,owner,service,state,updated FROM srv_referrals WHERE ?='' OR team=? ORDER BY updated,id")
 
 enum sdb_stmt_id {
 #define SDB_STMT_ENUM_(name, sql) SDB_##name,
@@ -599,5 +605,58 @@ status_t server_db_batch_add(struct server_db *db, const char *device, int64_t a
 
 	if (st == ST_OK)
 		*id = sqlite3_last_insert_rowid(db->db);
+	return st;
+}
+
+static void ref_from_row(sqlite3_stmt *s, struct sdb_referral *r)
+{
+	col_copy(s, 0, r->id, sizeof(r->id));
+	col_copy(s, 1, r->interview, sizeof(r->interview));
+	col_copy(s, 2, r->team, sizeof(r->team));
+	col_copy(s, 3, r->owner, sizeof(r->owner));
+	col_copy(s, 4, r->service, sizeof(r->service));
+	col_copy(s, 5, r->state, sizeof(r->state));
+	r->updated = sqlite3_column_int64(s, 6);
+}
+
+status_t server_db_referral_get(struct server_db *db, const char *id, struct sdb_referral *out)
+{
+	sqlite3_stmt *s = sdb_bind(db, SDB_REF_GET, "s", id);
+	int rc = sqlite3_step(s);
+	status_t st = ST_OK;
+
+	if (rc == SQLITE_ROW)
+		ref_from_row(s, out);
+	else if (rc == SQLITE_DONE)
+		st = ST_NOTFOUND;
+	else
+		st = sdb_fail(db, "reading a referral");
+	sqlite3_reset(s);
+	return st;
+}
+
+status_t server_db_referral_put(struct server_db *db, const struct sdb_referral *r)
+{
+	return sdb_done(db, sdb_bind(db, SDB_REF_PUT, "ssssssi", r->id, r->interview, r->team,
+				     r->owner, r->service, r->state, r->updated),
+			"saving a referral state");
+}
+
+status_t server_db_referral_list(struct server_db *db, const char *team, sdb_referral_fn fn,
+				 void *ctx)
+{
+	sqlite3_stmt *s = sdb_bind(db, SDB_REF_LIST, "ss", team ? team : "", team ? team : "");
+	status_t st = ST_OK;
+	int rc;
+
+	while (st == ST_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sdb_referral r;
+		memset(&r, 0, sizeof(r));
+		ref_from_row(s, &r);
+		st = fn(ctx, &r);
+	}
+	if (st == ST_OK && rc != SQLITE_DONE)
+		st = sdb_fail(db, "listing referrals");
+	sqlite3_reset(s);
 	return st;
 }

@@ -67,6 +67,22 @@ struct sdb_entry {
 	const char *hash;		/* queue entries; else "" */
 };
 typedef status_t (*sdb_entry_fn)(void *ctx, const struct sdb_entry *e);
+
+/*
+ * A referral the server received: where it stands in the referral
+ * machine (sent, accepted, declined, closed, revoked).  Ids and the
+ * service only; the shared fields stay in the stored item.
+ */
+struct sdb_referral {
+	char id[SDB_ID_LEN + 1];
+	char interview[SDB_ID_LEN + 1];
+	char team[SDB_TEAM_MAX + 1];
+	char owner[SDB_ID_LEN + 1];	/* the device that sent it */
+	char service[64];
+	char state[16];
+	int64_t updated;
+};
+typedef status_t (*sdb_referral_fn)(void *ctx, const struct sdb_referral *r);
 typedef status_t (*sdb_device_fn)(void *ctx, const struct sdb_device *d);
 
 /*
@@ -146,6 +162,13 @@ status_t server_db_stream_read(struct server_db *db, const char *stream, int64_t
 			       int limit, sdb_entry_fn fn, void *ctx);
 /* Drop entries older than before (seconds); sequence numbers are kept. */
 status_t server_db_stream_prune(struct server_db *db, int64_t before);
+
+/* Referral states.  get: ST_NOTFOUND when absent; put inserts or replaces. */
+status_t server_db_referral_get(struct server_db *db, const char *id, struct sdb_referral *out);
+status_t server_db_referral_put(struct server_db *db, const struct sdb_referral *r);
+/* Every referral (team NULL or "") or one team's, oldest change first. */
+status_t server_db_referral_list(struct server_db *db, const char *team, sdb_referral_fn fn,
+				 void *ctx);
 
 /* Record a batch; *id is its number (the batch receipt). */
 status_t server_db_batch_add(struct server_db *db, const char *device, int64_t at, int n,
