@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A crossed edit seen and resolved in a real console (tmux, issue 8): the
+# supervisor approves while the caseworker's amendment of the age is on
+# its way; after the pull, the supervisor's queue and case list mark the
+# interview with ≠, the interview view shows the age with both values,
+# and `t` keeps the caseworker's value.  The store then has the value
+# picked, no open conflict, and the resolution in its audit trail.
+. "$TOP/tests/e2e/lib.sh"
+. "$TOP/tests/e2e/sync-lib.sh"
+
+FORM=$TOP/tests/forms/console/mini.ini
+srv_start
+client_new cw t1 caseworker
+client_new sup t1 supervisor
+printf '[forms]\ndir = %s\n' "$TOP/tests/forms/console" >>"$TMPDIR/sup.ini"
+
+printf '{"consent":true,"given_name":"Ana","age":34,"nationality":"cuba"}\n' >"$TMPDIR/a.json"
+expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/a.json" --save
+expect_exit 0 client cw sync
+id=$(client cw review show 1 | awk 'NR == 1 { print $3 }')
+expect_exit 0 client sup sync
+
+# Crossed: approved on the supervisor's device, amended on the caseworker's.
+expect_exit 0 client sup review approve 1
+echo "$SYNC_PASS" | "$TOOLS/review-fix" --amend --dir "$TMPDIR/cw/data" --form "$FORM" \
+	"$id" age 43 || fail "amending"
+expect_exit 0 client cw sync
+expect_exit 0 client sup review pull
+expect_contains "conflict counted" "1 conflicts" "$out"
+
+SENDA_HOME=$TMPDIR/sup/data tmux_start "$SENDA" --config "$TMPDIR/sup.ini"
+trap 'rc=$?; tmux_stop; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
+tmux_wait "Passphrase:"
+tmux_text "$SYNC_PASS"
+tmux_keys Enter
+tmux_wait "Interviews"
+# The case list marks it beside the status.
+tmux_wait "≠approved"
+tmux_keys R
+tmux_wait "Review queue"
+tmux_keys f f f f
+tmux_wait "Filter: approved"
+tmux_wait "≠approved"
+tmux_keys Escape
+tmux_wait "Interviews"
+# Enter opens it read-only with the conflict focused, both values shown.
+tmux_keys Enter
+tmux_wait "1 open conflicts"
+tmux_wait "age                      ≠ yours: 34 | caseworker's: 43"
+tmux_wait "m keep mine  t keep theirs"
+tmux_keys t
+tmux_wait "Kept the other side's value at age."
+tmux_wait_gone "open conflicts"
+tmux_wait "age                      43"
+tmux_keys Escape
+tmux_wait "Interviews"
+tmux_wait_gone "≠"
+tmux_keys q
+expect_eq "exit status" 0 "$(tmux_exit_status)"
+
+expect_exit 0 client sup review conflicts
+expect_contains "none left" "0 open conflicts" "$out"
+expect_exit 0 client sup review show 1
+expect_contains "picked theirs" "age                          43" "$out"
+expect_exit 0 client sup audit log
+expect_contains "resolution audited" "conflict.resolve" "$out"
+expect_exit 0 client sup audit verify
