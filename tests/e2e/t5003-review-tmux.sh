@@ -36,6 +36,14 @@ quit_console() {
 	expect_eq "exit status" 0 "$(tmux_exit_status)"
 }
 
+# leave_queue: the decision taken, nothing waits; back to the case list, quit.
+leave_queue() {
+	tmux_wait "Nothing waits for review."
+	tmux_keys Escape
+	tmux_wait "Interviews"
+	quit_console
+}
+
 # Caseworker: a whole intake in the console (mini form, English).
 console cw
 tmux_wait "No interviews yet"
@@ -100,10 +108,7 @@ tmux_keys Enter
 tmux_wait "<- Is 34 right?"
 tmux_keys r
 tmux_wait "Interview 1 returned (goes with the next sync)"
-tmux_wait "Nothing waits for review."
-tmux_keys Escape
-tmux_wait "Interviews"
-quit_console
+leave_queue
 expect_exit 0 client sup sync
 expect_exit 0 client cw sync
 
@@ -139,10 +144,7 @@ tmux_wait "Overall comment:"
 tmux_wait "age                      43"
 tmux_keys a
 tmux_wait "Interview 1 approved (goes with the next sync)"
-tmux_wait "Nothing waits for review."
-tmux_keys Escape
-tmux_wait "Interviews"
-quit_console
+leave_queue
 expect_exit 0 client sup sync
 
 # Caseworker: approved; the referral waits for approval, then sync sends
