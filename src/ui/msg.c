@@ -84,7 +84,8 @@ const char *ui_msg_ref_state(const char *state)
 const char *ui_msg_urgency(const char *urgency)
 {
 	static const struct word_msg t[] = {
-		{ "high", UI_MSG_URG_high }, { "normal", UI_MSG_URG_normal },
+		{ "urgent", UI_MSG_URG_urgent }, { "high", UI_MSG_URG_high },
+		{ "normal", UI_MSG_URG_normal },
 		{ "low", UI_MSG_URG_low },
 	};
 

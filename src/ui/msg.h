@@ -88,6 +88,7 @@
 	_(REF_declined,   "declined",                            "rechazada") \
 	_(REF_closed,     "closed",                              "cerrada") \
 	_(REF_revoked,    "revoked: consent withdrawn",          "revocada: consentimiento retirado") \
+	_(URG_urgent,     "urgent",                              "urgente") \
 	_(URG_high,       "high",                                "alta") \
 	_(URG_normal,     "normal",                              "normal") \
 	_(URG_low,        "low",                                 "baja") \
