@@ -770,6 +770,61 @@ static char *dump_canonical(json_t *j)
 	return r;
 }
 
+/* Urgency names from low to urgent, as forms write them. */
+static int urgency_rank(const char *u)
+{
+	static const char *const names[] = { "low", "normal", "high", "urgent" };
+	size_t i;
+
+	for (i = 0; u && i < ARRAY_SIZE(names); i++)
+		if (!strcmp(u, names[i]))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * What the supervisor's queue sorts and filters by, and nothing else: the
+ * highest urgency among the referrals the rules produce and the
+ * caseworker's own judgement (question caseworker_urgency, when the form
+ * has one), and the protection flags of those rules (`flag =`), sorted.
+ * No answer leaves through it.
+ */
+static json_t *review_meta(struct app_session *s)
+{
+	const struct form_referral *refs;
+	json_t *m = json_object(), *flags = json_array();
+	const char *urg = "normal";
+	size_t n, i, k, q;
+
+	n = app_session_referrals(s, &refs);
+	for (i = 0; i < n; i++) {
+		const char *u = form_urgency_name(refs[i].urgency);
+		const char *flag = refs[i].rule->flag;
+		if (urgency_rank(u) > urgency_rank(urg))
+			urg = u;
+		for (k = 0; flag && k < json_array_size(flags); k++)
+			if (!strcmp(json_string_value(json_array_get(flags, k)), flag))
+				break;
+		if (flag && k == json_array_size(flags)) {
+			/* Insert in order, so the payload is the same for the same flags. */
+			for (k = 0; k < json_array_size(flags) &&
+			     strcmp(json_string_value(json_array_get(flags, k)), flag) < 0; k++)
+				;
+			json_array_insert_new(flags, k, json_string(flag));
+		}
+	}
+	q = form_find_question(s->form, "caseworker_urgency");
+	if (q != FORM_NONE) {
+		struct form_ref r = { q, 0 };
+		const struct form_value *v = form_state_value(s->fs, r);
+		if (v->type == FORM_V_TEXT && urgency_rank(v->u.s) > urgency_rank(urg))
+			urg = v->u.s;
+	}
+	json_object_set_new(m, "urgency", json_string(urg));
+	json_object_set_new(m, "flags", flags);
+	return m;
+}
+
 char *app_session_payload(struct app_session *s, const char *state)
 {
 	json_t *p = json_object(), *ans = json_object();
@@ -793,6 +848,7 @@ char *app_session_payload(struct app_session *s, const char *state)
 		}
 	}
 	json_object_set_new(p, "answers", ans);
+	json_object_set_new(p, "meta", review_meta(s));
 	return dump_canonical(p);
 }
 

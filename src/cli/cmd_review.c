@@ -233,11 +233,16 @@ static int review_list(struct cli *cli, int argc, char **argv)
 			const struct app_review_item *it = &q.items[q.shown[i]];
 			char when[20];
 			format_when(it->received, when);
-			printf("%-5lld %.8s  %-11s %-7s %-10s %-8.8s  %s%s\n", (long long)it->iv.seq,
+			size_t k;
+			printf("%-5lld %.8s  %-11s %-7s %-10s %-8.8s  %s%s", (long long)it->iv.seq,
 			       it->iv.id, store_iv_status_name(it->iv.status),
 			       urgency_name(it->urgency), it->iv.form_id ? it->iv.form_id : "",
 			       *it->caseworker ? it->caseworker : "-", when,
 			       it->escalated ? "  escalated" : "");
+			/* Protection flags: what the supervisor looks at first. */
+			for (k = 0; k < it->n_flags; k++)
+				printf("%s%s", k ? "," : "  flags: ", it->flags[k]);
+			putchar('\n');
 		}
 		printf("%zu shown of %zu\n", q.n_shown, q.n_items);
 	}

@@ -739,6 +739,12 @@ static void load_rule(struct loader *L, const struct ini_section *s, size_t sec_
 			replace_expr(&r->when, get_expr(L, e));
 		} else if (!strcmp(e->key, "urgency")) {
 			replace_expr(&r->urgency, get_expr(L, e));
+		} else if (!strcmp(e->key, "flag")) {
+			/* A word the supervisor's queue filters on (gbv, trafficking). */
+			if (check_id(L, e->line, "flag", e->value)) {
+				free(r->flag);
+				r->flag = xstrdup(e->value);
+			}
 		} else if (!strcmp(e->key, "effective_from")) {
 			get_date(L, e, &r->effective_from);
 		} else if (!strcmp(e->key, "effective_until")) {
@@ -1204,6 +1210,7 @@ void form_release(struct form *f)
 		free(r->id);
 		free(r->service);
 		free(r->partner);
+		free(r->flag);
 		expr_free(r->when);
 		expr_free(r->urgency);
 		text_release(&r->reason, nl);

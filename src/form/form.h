@@ -125,6 +125,7 @@ struct form_rule {
 	struct form_share *share;
 	size_t n_share;
 	struct expr *urgency;		/* NULL: "normal" */
+	char *flag;			/* protection flag for the review queue, or NULL */
 	int64_t effective_from;		/* days since 1970-01-01; INT64_MIN if open */
 	int64_t effective_until;	/* inclusive; INT64_MAX if open */
 	int line;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # t2002-form-fill-save: `senda form fill --save` stores a complete
-# interview as completed (its id in the output, its referrals queued for
-# sync, the store unlocked with --passphrase-fd); an incomplete one or a
+# interview as completed (its id in the output, queued for sync; its
+# referrals wait for a supervisor's approval before they are queued; the
+# store unlocked with --passphrase-fd); an incomplete one or a
 # wrong passphrase stores nothing.
 . "$TOP/tests/e2e/lib.sh"
 
@@ -21,11 +22,11 @@ id=$(printf '%s\n' "$out" | sed -n 's/^  "saved": "\([0-9a-f-]*\)",*$/\1/p')
 [ ${#id} = 36 ] || fail "no saved interview id in: $out"
 expect_contains "complete" '"complete": true' "$out"
 
-# the interview and its two referrals wait in the outbox
+# the interview waits in the outbox; its two referrals wait for approval
 ledger=$(printf '%s\n' "$pass" | "$SENDA" --config "$cfg" --passphrase-fd 0 sync log) ||
 	fail "sync log failed"
-expect_contains "outbox" "3 queued" "$ledger"
-expect_eq "queued referrals" 2 "$(printf '%s\n' "$ledger" | grep -c ' referral  *queued ')"
+expect_contains "outbox" "1 queued" "$ledger"
+expect_eq "no referral queued before approval" 0 "$(printf '%s\n' "$ledger" | grep -c ' referral  *queued ')"
 
 # errors: not saved, exit 1, nothing new queued
 printf '{"consent_interview": true}\n' >"$TMPDIR/partial.json"
@@ -50,5 +51,5 @@ rc=$?
 expect_eq "exit status with a wrong passphrase" 3 "$rc"
 [ -s "$TMPDIR/out" ] && fail "output printed despite the wrong passphrase"
 ledger=$(printf '%s\n' "$pass" | "$SENDA" --config "$cfg" --passphrase-fd 0 sync log)
-expect_contains "outbox unchanged" "3 queued" "$ledger"
+expect_contains "outbox unchanged" "1 queued" "$ledger"
 echo ok
