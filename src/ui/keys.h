@@ -94,7 +94,7 @@ enum {
 	_(DETAILS,       details,       "v",         "Show answers, referrals, conflicts (read-only)", V_CASES) \
 	_(KEEP_MINE,     keep_mine,     "m",         "Conflict: keep your value",            V_RIV) \
 	_(KEEP_THEIRS,   keep_theirs,   "t",         "Conflict: keep the other side's value", V_RIV) \
-	_(REVOKE,        revoke,        "x",         "Withdraw consent: revoke the referral", V_RIV)
+	_(REVOKE,        revoke,        "x",         "Withdraw consent: revoke the referral", V_RIV | V_RESULT)
 
 enum ui_action {
 	UI_ACT_NONE = 0,

@@ -91,7 +91,8 @@ static void run_script(const char *name, enum ui_lang lang, const char *forms)
 	_(interview_nav, UI_LANG_EN, CONSOLE_FORMS) \
 	_(cases_search_es, UI_LANG_ES, CONSOLE_FORMS) \
 	_(intake_es, UI_LANG_ES, SHIPPED_FORMS) \
-	_(review_member, UI_LANG_EN, CONSOLE_FORMS)
+	_(review_member, UI_LANG_EN, CONSOLE_FORMS) \
+	_(result_revoke, UI_LANG_EN, CONSOLE_FORMS)
 
 SCREEN_LIST(SCREEN_TEST)
 
