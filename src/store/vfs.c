@@ -12,16 +12,25 @@
  *
  * Rollback journal: SQLite writes it in small unaligned pieces (4-byte page
  * numbers and checksums around each page), so the shim treats it as a
- * stream and stores it in blocks of up to 4096 bytes, each as ciphertext
- * followed by a 48-byte trailer: nonce, tag, epoch, bytes used, journal id.
- * The journal id is random per journal and bound into every block, so
- * blocks of two journals cannot be mixed.  The block being filled stays in
+ * stream and stores it in blocks of up to 4096 bytes, each encrypted with
+ * 32 more bytes (the journal's start tag and token, below) and followed by
+ * a 48-byte trailer: nonce, tag, epoch, bytes used, journal id.  The
+ * journal id is random per journal and bound into every block, so blocks
+ * of two journals cannot be mixed.  The block being filled stays in
  * memory until it is full or SQLite syncs; SQLite only relies on what it
  * has synced, and blocks are never rewritten (the shim reports
  * SQLITE_IOCAP_SAFE_APPEND, so SQLite never goes back to patch the
  * journal header), so a crash or a torn write can only cut off the end,
  * which is ignored like SQLite ignores a torn record.  Any whole block that
  * fails authentication is damage, and rollback stops with an error.
+ *
+ * An old journal put back beside the database would be played back by
+ * SQLite as if it were hot.  So each journal records, encrypted, the GCM tag
+ * page 1 had when the journal began and a secret token, and while the
+ * journal is live every write of page 1 (the change counter changes in every
+ * write transaction) uses a nonce that starts with the token.  A hot
+ * journal is played back only if page 1 on disk carries its start tag or
+ * its token (journal_check_replay).
  *
  * Everything else (WAL, temp files, another database) is refused at open,
  * and pragmas that would weaken the format are refused via
@@ -40,10 +49,14 @@
 #include "store/vfs.h"
 #include "util/util.h"
 
-#define JBLOCK 4096
+#define JBLOCK 4096		/* bytes of the journal stream per block */
+#define JEXTRA 32		/* encrypted with them: start tag 16, token 8, zero 8 */
+#define JPLAIN (JBLOCK + JEXTRA)
 #define JTRAILER 48		/* nonce 12, tag 16, epoch 4, used 4, jid 8, zero 4 */
-#define JPHYS (JBLOCK + JTRAILER)
+#define JPHYS (JPLAIN + JTRAILER)
 #define JID_LEN 8
+#define TOKEN_LEN 8		/* page-1 nonce prefix while a journal is live */
+#define P1_TRAILER_OFF VFS_PAYLOAD	/* nonce, tag and epoch of page 1 */
 
 sqlite3_vfs *vfs_fault_register(void);
 
@@ -62,7 +75,16 @@ struct shim_file {
 	uint8_t *p1_cipher;
 	uint8_t p1_head[100];
 	bool p1_valid;
+	int lock;			/* SQLITE_LOCK_* held on the main file */
+	/*
+	 * While a journal is live (being written, or being rolled back), the
+	 * nonce of every write of page 1 starts with its token, so that a hot
+	 * journal can tell whether page 1 was written since it began.
+	 */
+	uint8_t token[TOKEN_LEN];
+	bool token_live;
 	/* journal only */
+	struct shim_file *main;		/* the database's shim file */
 	uint8_t *jtail;			/* plaintext being appended, not yet on disk */
 	uint32_t jtail_len;
 	uint8_t *jread;			/* plaintext of the block last read */
@@ -72,7 +94,11 @@ struct shim_file {
 	int64_t jblocks;		/* blocks on disk */
 	int64_t jsize;			/* logical size; -1 not yet known */
 	uint8_t jid[JID_LEN];
-	bool jid_known;
+	/* This journal's start tag (page 1's GCM tag when it began) and token. */
+	uint8_t jstart_tag[CRYPTO_TAG_LEN];
+	uint8_t jtoken[TOKEN_LEN];
+	bool jhot;			/* found on disk rather than begun here */
+	bool jchecked;			/* the hot journal matched page 1 */
 };
 
 static sqlite3_vfs *shim_base;
@@ -232,13 +258,15 @@ static bool page_open(struct vfs_file_key *k, uint32_t pgno, const uint8_t *ciph
 }
 
 static int page_seal(struct vfs_file_key *k, uint32_t pgno, const uint8_t *plain,
-		     uint8_t *cipher)
+		     uint8_t *cipher, const uint8_t *token)
 {
 	uint8_t *trailer = cipher + VFS_PAYLOAD;
 	uint32_t epoch = k->epoch[k->write_key];
 	uint8_t aad[26];
 
 	crypto_nonce(trailer);
+	if (token)
+		memcpy(trailer, token, TOKEN_LEN);	/* still 32 random bits after it */
 	put32(trailer + CRYPTO_NONCE_LEN + CRYPTO_TAG_LEN, epoch);
 	page_aad(aad, k, pgno, epoch);
 	if (crypto_aead_seal(k->aead[k->write_key], trailer, aad, sizeof(aad), plain, cipher,
@@ -328,7 +356,8 @@ static int main_write(struct shim_file *p, const void *buf, int amt, sqlite3_int
 	/* Page 1 must say 4096-byte pages with our 32 reserved bytes. */
 	if (off == 0 && (in[16] != 0x10 || in[17] != 0x00 || in[20] != VFS_RESERVE))
 		return SQLITE_IOERR_WRITE;
-	rc = page_seal(p->key, (uint32_t)(off / VFS_PAGE_SIZE) + 1, in, p->scratch);
+	rc = page_seal(p->key, (uint32_t)(off / VFS_PAGE_SIZE) + 1, in, p->scratch,
+		       off == 0 && p->token_live ? p->token : NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	return p->real->pMethods->xWrite(p->real, p->scratch, VFS_PAGE_SIZE, off);
@@ -369,7 +398,7 @@ static int journal_damaged(struct shim_file *p, int64_t no)
 static int block_read(struct shim_file *p, int64_t no)
 {
 	struct vfs_file_key *k = p->key;
-	uint8_t *tr = p->scratch + JBLOCK;
+	uint8_t *tr = p->scratch + JPLAIN;
 	uint32_t epoch, used = (uint32_t)(p->jstart[no + 1] - p->jstart[no]);
 	struct crypto_aead *a;
 	uint8_t aad[42];
@@ -388,7 +417,7 @@ static int block_read(struct shim_file *p, int64_t no)
 	if (!a || get32(tr + 32) != used || memcmp(tr + 36, p->jid, JID_LEN))
 		return journal_damaged(p, no);
 	block_aad(aad, k, no, epoch, used, p->jid);
-	if (!crypto_aead_open(a, tr, aad, sizeof(aad), p->scratch, p->jread, JBLOCK, tr + 12))
+	if (!crypto_aead_open(a, tr, aad, sizeof(aad), p->scratch, p->jread, JPLAIN, tr + 12))
 		return journal_damaged(p, no);
 	p->jread_no = no;
 	return SQLITE_OK;
@@ -404,7 +433,7 @@ static void jstart_push(struct shim_file *p, int64_t end)
 static int journal_flush(struct shim_file *p)
 {
 	struct vfs_file_key *k = p->key;
-	uint8_t *tr = p->scratch + JBLOCK;
+	uint8_t *tr = p->scratch + JPLAIN;
 	uint32_t epoch = k->epoch[k->write_key];
 	int64_t no = p->jblocks;
 	uint8_t aad[42];
@@ -412,11 +441,11 @@ static int journal_flush(struct shim_file *p)
 
 	if (!p->jtail_len)
 		return SQLITE_OK;
-	if (!p->jid_known) {
-		crypto_random(p->jid, JID_LEN);
-		p->jid_known = true;
-	}
 	memset(p->jtail + p->jtail_len, 0, JBLOCK - p->jtail_len);
+	memcpy(p->jtail + JBLOCK, p->jstart_tag, CRYPTO_TAG_LEN);
+	memcpy(p->jtail + JBLOCK + CRYPTO_TAG_LEN, p->jtoken, TOKEN_LEN);
+	memset(p->jtail + JBLOCK + CRYPTO_TAG_LEN + TOKEN_LEN, 0,
+	       JEXTRA - CRYPTO_TAG_LEN - TOKEN_LEN);
 	memset(tr, 0, JTRAILER);
 	crypto_nonce(tr);
 	put32(tr + 28, epoch);
@@ -424,7 +453,7 @@ static int journal_flush(struct shim_file *p)
 	memcpy(tr + 36, p->jid, JID_LEN);
 	block_aad(aad, k, no, epoch, p->jtail_len, p->jid);
 	if (crypto_aead_seal(k->aead[k->write_key], tr, aad, sizeof(aad), p->jtail, p->scratch,
-			     JBLOCK, tr + 12) != ST_OK)
+			     JPLAIN, tr + 12) != ST_OK)
 		return SQLITE_IOERR_WRITE;
 	rc = p->real->pMethods->xWrite(p->real, p->scratch, JPHYS, no * JPHYS);
 	if (rc != SQLITE_OK)
@@ -441,8 +470,40 @@ static void journal_reset(struct shim_file *p)
 	p->jblocks = 0;
 	p->jtail_len = 0;
 	p->jread_no = -1;
-	p->jid_known = false;	/* the next journal gets a new id */
+	p->jhot = p->jchecked = false;
 	p->jsize = 0;
+}
+
+/* Page 1's trailer (nonce, tag) as it is on disk; false when there is no page 1. */
+static bool page1_trailer(struct shim_file *p, uint8_t out[CRYPTO_NONCE_LEN + CRYPTO_TAG_LEN])
+{
+	sqlite3_file *db = p->main ? p->main->real : NULL;
+
+	if (db && db->pMethods->xRead(db, out, CRYPTO_NONCE_LEN + CRYPTO_TAG_LEN,
+				      P1_TRAILER_OFF) == SQLITE_OK)
+		return true;
+	memset(out, 0, CRYPTO_NONCE_LEN + CRYPTO_TAG_LEN);
+	return false;
+}
+
+/*
+ * A new journal: a fresh id, the tag of page 1 as it is on disk now (the
+ * database is locked against writers; zeros when it has no page yet), and
+ * a fresh secret token that every write of page 1 carries from now on.
+ */
+static void journal_begin(struct shim_file *p)
+{
+	uint8_t tr[CRYPTO_NONCE_LEN + CRYPTO_TAG_LEN];
+
+	journal_reset(p);
+	crypto_random(p->jid, JID_LEN);
+	page1_trailer(p, tr);
+	memcpy(p->jstart_tag, tr + CRYPTO_NONCE_LEN, CRYPTO_TAG_LEN);
+	crypto_random(p->jtoken, TOKEN_LEN);
+	if (p->main) {
+		memcpy(p->main->token, p->jtoken, TOKEN_LEN);
+		p->main->token_live = true;
+	}
 }
 
 /* Learn the blocks of a journal already on disk from their trailers. */
@@ -454,21 +515,26 @@ static int journal_scan(struct shim_file *p)
 
 	if (p->jsize >= 0)
 		return SQLITE_OK;
-	journal_reset(p);
 	rc = p->real->pMethods->xFileSize(p->real, &phys);
 	if (rc != SQLITE_OK)
 		return rc;
 	n = phys / JPHYS;	/* a torn last append is not a block */
+	if (n == 0) {
+		/* Empty, or only a torn first block (never synced): a new journal. */
+		journal_begin(p);
+		return SQLITE_OK;
+	}
+	journal_reset(p);
+	p->jhot = true;
 	for (int64_t i = 0; i < n; i++) {
 		uint8_t tr[JTRAILER];
 		uint32_t used;
 
-		rc = p->real->pMethods->xRead(p->real, tr, JTRAILER, i * JPHYS + JBLOCK);
+		rc = p->real->pMethods->xRead(p->real, tr, JTRAILER, i * JPHYS + JPLAIN);
 		if (rc != SQLITE_OK)
 			return rc == SQLITE_IOERR_SHORT_READ ? journal_damaged(p, i) : rc;
 		if (!i) {
 			memcpy(p->jid, tr + 36, JID_LEN);
-			p->jid_known = true;
 		}
 		used = get32(tr + 32);
 		/* Checked again, authenticated, when the block is read. */
@@ -480,6 +546,44 @@ static int journal_scan(struct shim_file *p)
 		jstart_push(p, p->jstart[i] + used);
 	}
 	p->jsize = p->jstart[p->jblocks];
+	return SQLITE_OK;
+}
+
+/*
+ * Before a hot journal is played back (SQLite holds the exclusive lock):
+ * is it the journal of the last transaction, or an old one put back?
+ * Every write transaction rewrites page 1 (the change counter), so page 1
+ * on disk must be either as it was when this journal began (its tag is the
+ * journal's start tag) or written while this journal was live (its nonce
+ * starts with the journal's token).  An older journal matches neither.
+ * Both values travel encrypted inside the journal's blocks, so they cannot
+ * be read off an old journal to dress up page 1.  The trailer alone is
+ * compared, not the whole page: a page 1 torn by a crash still carries one
+ * of the two, and the playback rewrites it.
+ */
+static int journal_check_replay(struct shim_file *p)
+{
+	uint8_t tr[CRYPTO_NONCE_LEN + CRYPTO_TAG_LEN];
+	const uint8_t *start_tag, *token;
+	int rc;
+
+	if (!p->jhot || p->jchecked || !p->jblocks || !p->main ||
+	    p->main->lock < SQLITE_LOCK_EXCLUSIVE)
+		return SQLITE_OK;
+	rc = block_read(p, 0);
+	if (rc != SQLITE_OK)
+		return rc;
+	start_tag = p->jread + JBLOCK;
+	token = start_tag + CRYPTO_TAG_LEN;
+	page1_trailer(p, tr);	/* zeros when there is no page 1 */
+	if (memcmp(tr + CRYPTO_NONCE_LEN, start_tag, CRYPTO_TAG_LEN) &&
+	    memcmp(tr, token, TOKEN_LEN))
+		return journal_damaged(p, 0);
+	/* The rollback's own writes of page 1 carry the token too: a crash
+	 * in the middle of it leaves a journal that still matches. */
+	memcpy(p->main->token, token, TOKEN_LEN);
+	p->main->token_live = true;
+	p->jchecked = true;
 	return SQLITE_OK;
 }
 
@@ -504,6 +608,8 @@ static int journal_read(struct shim_file *p, void *buf, int amt, sqlite3_int64 o
 	uint8_t *out = buf;
 	int rc = journal_scan(p);
 
+	if (rc == SQLITE_OK)
+		rc = journal_check_replay(p);
 	if (rc != SQLITE_OK)
 		return rc;
 	while (amt > 0) {
@@ -577,7 +683,7 @@ static int journal_truncate(struct shim_file *p, sqlite3_int64 size)
 	int rc;
 
 	if (size == 0) {
-		journal_reset(p);
+		journal_begin(p);
 		return p->real->pMethods->xTruncate(p->real, 0);
 	}
 	rc = journal_scan(p);
@@ -598,7 +704,7 @@ static int journal_truncate(struct shim_file *p, sqlite3_int64 size)
 static void shim_free_buffers(struct shim_file *p)
 {
 	if (p->jtail) {
-		crypto_wipe(p->jtail, 2 * JBLOCK);	/* jtail and jread */
+		crypto_wipe(p->jtail, 2 * JPLAIN);	/* jtail and jread */
 		sqlite3_free(p->jtail);
 	}
 	free(p->jstart);
@@ -614,8 +720,12 @@ static int shim_close(sqlite3_file *f)
 	struct shim_file *p = (struct shim_file *)f;
 	int rc = SQLITE_OK, rc2;
 
-	if (p->journal)
+	if (p->journal) {
 		rc = journal_flush(p);
+		/* Page 1 is never written after its journal is gone (DELETE mode). */
+		if (p->main)
+			p->main->token_live = false;
+	}
 	rc2 = p->real->pMethods->xClose(p->real);
 	shim_free_buffers(p);
 	return rc != SQLITE_OK ? rc : rc2;
@@ -675,15 +785,21 @@ static int shim_file_size(sqlite3_file *f, sqlite3_int64 *size)
 static int shim_lock(sqlite3_file *f, int lock)
 {
 	struct shim_file *p = (struct shim_file *)f;
+	int rc = p->real->pMethods->xLock(p->real, lock);
 
-	return p->real->pMethods->xLock(p->real, lock);
+	if (rc == SQLITE_OK && lock > p->lock)
+		p->lock = lock;
+	return rc;
 }
 
 static int shim_unlock(sqlite3_file *f, int lock)
 {
 	struct shim_file *p = (struct shim_file *)f;
+	int rc = p->real->pMethods->xUnlock(p->real, lock);
 
-	return p->real->pMethods->xUnlock(p->real, lock);
+	if (rc == SQLITE_OK && lock < p->lock)
+		p->lock = lock;
+	return rc;
 }
 
 static int shim_check_reserved(sqlite3_file *f, int *out)
@@ -788,8 +904,14 @@ static int shim_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
 	p->real = (sqlite3_file *)(p + 1);
 	p->scratch = sqlite3_malloc(JPHYS);
 	if (journal) {
-		p->jtail = sqlite3_malloc(2 * JBLOCK);
-		p->jread = p->jtail ? p->jtail + JBLOCK : NULL;
+		p->jtail = sqlite3_malloc(2 * JPLAIN);
+		p->jread = p->jtail ? p->jtail + JPLAIN : NULL;
+		/* SQLite names the database file object behind a journal's name. */
+		p->main = (struct shim_file *)sqlite3_database_file_object(name);
+		if (p->main && p->main->base.pMethods != &shim_io)
+			p->main = NULL;
+		if (p->main)
+			p->key = p->main->key;
 	} else {
 		p->p1_cipher = sqlite3_malloc(VFS_PAGE_SIZE);
 	}

@@ -2,7 +2,8 @@
  * test_vfs.c - the encrypted store end to end inside one process: create,
  * reopen, wrong passphrase, recovery key, no plaintext in any file (also
  * with a hot journal after a simulated power cut), tamper detection on
- * every file (200+ trials each, all detected), torn writes and I/O errors
+ * every file (200+ trials each, all detected), an old journal put back
+ * (refused, nothing written), torn writes and I/O errors
  * injected beneath the shim at every write of a small transaction, and the
  * pragmas and statements a senda store refuses.
  *
@@ -377,7 +378,7 @@ static void test_tamper_keys(void **state)
  * A transaction cut by a simulated power cut after `at` writes: the journal
  * is left on disk.  Returns whether the cut happened inside the transaction.
  */
-static bool crash_transaction(struct fix *f, long at)
+static bool crash_transaction_first(struct fix *f, long at, const char *first)
 {
 	struct store *st = NULL;
 	bool fired;
@@ -385,6 +386,8 @@ static bool crash_transaction(struct fix *f, long at)
 	assert_int_equal(reopen(f, &st), ST_OK);
 	vfs_fault_set(VFS_FAULT_CRASH, at);
 	exec_sql(st, "BEGIN");
+	if (first)
+		exec_sql(st, first);
 	exec_sql(st, "UPDATE t SET v = 'new " CANARY "' WHERE id % 3 = 0");
 	exec_sql(st, "INSERT INTO t(v) SELECT v FROM t WHERE id < 40");
 	exec_sql(st, "COMMIT");
@@ -392,6 +395,11 @@ static bool crash_transaction(struct fix *f, long at)
 	store_close(st);	/* rollback fails too: the disk is "gone" */
 	vfs_fault_set(VFS_FAULT_OFF, 0);
 	return fired;
+}
+
+static bool crash_transaction(struct fix *f, long at)
+{
+	return crash_transaction_first(f, at, NULL);
 }
 
 static void test_hot_journal(void **state)
@@ -488,6 +496,150 @@ static void test_tamper_journal(void **state)
 	assert_int_equal(open_and_check(f), ST_OK);
 	free(jcopy);
 	free(dbcopy);
+	free(db);
+	free(journal);
+}
+
+/*
+ * An old journal put back is not played back.  The journal of a
+ * transaction cut by a power cut is copied aside; the next open rolls it
+ * back and later transactions commit; then the copy is put back beside
+ * the database.  SQLite alone would take it for a hot journal and
+ * silently roll those pages back.  The open must fail as tampering, and
+ * the database must not change by one byte.
+ */
+static void test_replay_old_journal(void **state)
+{
+	struct fix *f = *state;
+	struct store *st = make_store(f, 300);
+	char *journal = fpath(f, STORE_DB_NAME "-journal");
+	char *db = fpath(f, STORE_DB_NAME);
+	char *jcopy = NULL, *before, *after;
+	size_t jlen = 0, before_len, after_len;
+	status_t s;
+
+	store_close(st);
+	/* A cut that leaves a journal with at least one whole block. */
+	for (long at = 1; at < 200 && !jcopy; at++) {
+		assert_true(crash_transaction(f, at));
+		if (path_exists(journal)) {
+			jcopy = file_read_all(journal, &jlen);
+			if (jlen < 8192) {
+				free(jcopy);
+				jcopy = NULL;
+			}
+		}
+		assert_int_equal(reopen(f, &st), ST_OK);	/* rolls back */
+		assert_int_equal(count_rows(st), 300);
+		store_close(st);
+	}
+	assert_non_null(jcopy);
+	assert_false(path_exists(journal));
+	/* Later transactions commit. */
+	assert_int_equal(reopen(f, &st), ST_OK);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(exec_sql(st, "INSERT INTO t(v) VALUES('later')"), SQLITE_OK);
+	assert_int_equal(exec_sql(st, "UPDATE t SET v = 'changed later' WHERE id % 3 = 0"),
+			 SQLITE_OK);
+	store_close(st);
+	before = file_read_all(db, &before_len);
+	/* The old journal comes back. */
+	{
+		int fd = open(journal, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, jcopy, jlen), (ssize_t)jlen);
+		close(fd);
+	}
+	s = reopen(f, &st);
+	store_close(st);
+	assert_int_equal(s, ST_DAMAGED);
+	assert_string_equal(st_detail(s),
+			    "store is damaged or has been tampered with (journal page 0)");
+	after = file_read_all(db, &after_len);
+	assert_int_equal(after_len, before_len);
+	assert_memory_equal(after, before, before_len);
+	assert_true(path_exists(journal));
+	/* Without it, everything that committed is there. */
+	assert_int_equal(unlink(journal), 0);
+	assert_int_equal(reopen(f, &st), ST_OK);
+	assert_int_equal(store_check(st), ST_OK);
+	assert_int_equal(count_rows(st), 303);
+	store_close(st);
+	free(before);
+	free(after);
+	free(jcopy);
+	free(db);
+	free(journal);
+}
+
+/*
+ * A power cut while a hot journal is being rolled back, at every write of
+ * the rollback: the journal is still on disk and must still be accepted
+ * (page 1, rewritten by the rollback, carries the journal's token), and
+ * the next open finishes the rollback.  The transaction changes the schema
+ * first, so page 1 is the journal's first record and the rollback rewrites
+ * it before the cut.
+ */
+#define ROLLBACK_FIRST "CREATE TABLE t2(x)"
+
+static void test_crash_during_rollback(void **state)
+{
+	struct fix *f = *state;
+	struct store *st = make_store(f, 300);
+	char *journal = fpath(f, STORE_DB_NAME "-journal");
+	char *db = fpath(f, STORE_DB_NAME);
+	char *dbcopy, *jcopy;
+	size_t dblen, jlen;
+	long at, best = 0, rollback_writes;
+
+	store_close(st);
+	dbcopy = file_read_all(db, &dblen);
+	/* The last cut that leaves a journal: the database is half written. */
+	for (at = 1; at < 200; at++) {
+		if (!crash_transaction_first(f, at, ROLLBACK_FIRST))
+			break;
+		if (path_exists(journal))
+			best = at;
+		assert_int_equal(reopen(f, &st), ST_OK);
+		store_close(st);
+	}
+	assert_true(best > 0);
+	restore_file(db, dbcopy, dblen);
+	free(dbcopy);
+	assert_true(crash_transaction_first(f, best, ROLLBACK_FIRST));
+	dbcopy = file_read_all(db, &dblen);
+	jcopy = file_read_all(journal, &jlen);
+	assert_non_null(jcopy);
+	/* How many writes does the rollback make? */
+	vfs_fault_set(VFS_FAULT_OFF, 0);
+	assert_int_equal(reopen(f, &st), ST_OK);
+	rollback_writes = vfs_fault_count();
+	store_close(st);
+	assert_true(rollback_writes >= 2);
+	for (at = 1; at <= rollback_writes; at++) {
+		status_t s;
+		int fd;
+
+		restore_file(db, dbcopy, dblen);
+		fd = open(journal, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, jcopy, jlen), (ssize_t)jlen);
+		close(fd);
+		vfs_fault_set(VFS_FAULT_CRASH, at);
+		s = reopen(f, &st);	/* the rollback is cut */
+		store_close(st);
+		vfs_fault_set(VFS_FAULT_OFF, 0);
+		assert_true(path_exists(journal));
+		s = reopen(f, &st);
+		if (s != ST_OK)
+			fail_msg("rollback cut at write %ld: %s", at, st_detail(s));
+		assert_int_equal(store_check(st), ST_OK);
+		assert_int_equal(count_rows(st), 300);
+		store_close(st);
+	}
+	free(dbcopy);
+	free(jcopy);
 	free(db);
 	free(journal);
 }
@@ -643,6 +795,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shred_overwrites, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_old_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_during_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
