@@ -191,6 +191,9 @@ static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
 	store_answer_list_release(&al);
 	if (ret == ST_OK)
 		riv_issues(ui, r);
+	/* A reload may have fewer lines (a conflict resolved): stay inside. */
+	if (r->sel >= (int)r->n)
+		r->sel = r->n ? (int)r->n - 1 : 0;
 	return ret;
 }
 
@@ -241,7 +244,7 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 	struct riv_view *r = v->priv;
 	int rows = scr->rows - 5, i;
 	struct strbuf t = STRBUF_INIT;
-	const struct riv_line *cur = r->n ? &r->lines[r->sel] : NULL;
+	const struct riv_line *cur;
 
 	strbuf_addf(&t, M(RIV_TITLE), (long long)r->iv.seq, r->iv.form_id ? r->iv.form_id : "",
 		    ui_msg_status(store_iv_status_name(r->iv.status)));
@@ -254,6 +257,7 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 	ui_draw_title(ui, scr, t.buf);
 	strbuf_release(&t);
 	ui_list_move(&r->sel, &r->top, (int)r->n, rows, UI_ACT_NONE);
+	cur = r->n ? &r->lines[r->sel] : NULL;
 	for (i = 0; i < rows && r->top + i < (int)r->n; i++) {
 		const struct riv_line *l = &r->lines[r->top + i];
 		const char *c = riv_comment(r, l);
@@ -270,8 +274,7 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 			ui_put(scr, row, 26, attr | UI_A_ERROR, -1, l->value);
 			continue;
 		}
-		ui_put(scr, row, 26, attr | (l->conflict ? UI_A_ERROR : 0), c || l->issue ? 24 : -1,
-		       l->value);
+		ui_put(scr, row, 26, attr, c || l->issue ? 24 : -1, l->value);
 		if (c) {
 			ui_put(scr, row, 51, attr | UI_A_WARN, 3, "<-");
 			ui_put(scr, row, 54, attr | UI_A_WARN, -1, c);
@@ -319,11 +322,13 @@ static void riv_reload(struct ui *ui, struct riv_view *r)
 /* The answer to "withdraw consent?": y (or s, sí) revokes, anything else not. */
 static enum ui_result riv_confirm(struct ui *ui, struct riv_view *r, int key)
 {
-	const struct riv_line *l = &r->lines[r->sel];
+	const struct riv_line *l = r->n ? &r->lines[r->sel] : NULL;
 	char *service;
 	status_t st;
 
 	r->confirming = false;
+	if (!l || !l->ref)
+		return UI_REDRAW;
 	if (key != 'y' && key != 'Y' && key != 's' && key != 'S') {
 		ui_message(ui, UI_A_BOLD, "%s", M(REVOKE_CANCEL));
 		return UI_REDRAW;
