@@ -94,8 +94,11 @@ static void print_summary(const struct sync_stats *s, FILE *f)
 	fprintf(f, "sync: %zu delivered", s->delivered);
 	if (s->duplicate)
 		fprintf(f, " (%zu already there)", s->duplicate);
-	fprintf(f, ", %zu quarantined, %zu waiting, %zu decisions\n", s->quarantined,
+	fprintf(f, ", %zu quarantined, %zu waiting, %zu decisions", s->quarantined,
 		s->retry, s->decisions);
+	if (s->audit)
+		fprintf(f, "; audit trail: %zu item%s", s->audit, s->audit == 1 ? "" : "s");
+	fputc('\n', f);
 }
 
 /* ---- senda sync [--watch] ---- */
@@ -284,30 +287,128 @@ static void format_time(int64_t t, char out[20])
 	strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
 }
 
+/* What `senda sync log` shows: the filters, then the newest `limit` of what passes. */
+struct log_filter {
+	unsigned state_mask;	/* 0: every state */
+	const char *kind;	/* NULL: every kind */
+	const char *interview;	/* local interview id, or NULL */
+	size_t limit;		/* 0: all */
+};
+
+#define SYNC_LOG_DEFAULT_LIMIT 50
+
+/*
+ * Whether an item is about the interview: its object (interviews, and
+ * referrals as the console queues them), the interview its payload names
+ * (amendments), or the interview of the referral it carries.
+ */
+static bool item_about(struct store *st, const struct store_outbox_item *it, const char *iv)
+{
+	if (it->object_id && !strcmp(it->object_id, iv))
+		return true;
+	if (it->payload && strstr(it->payload, iv))
+		return true;
+	if (strcmp(it->kind, "referral") || !it->object_id || !*it->object_id)
+		return false;
+	struct store_referral r;
+	memset(&r, 0, sizeof(r));
+	bool yes = store_referral_get(st, it->object_id, &r) == ST_OK && r.interview_id &&
+		   !strcmp(r.interview_id, iv);
+	store_referral_release(&r);
+	st_clear();
+	return yes;
+}
+
+static bool log_keep(struct store *st, const struct log_filter *f,
+		     const struct store_outbox_item *it)
+{
+	return (!f->kind || !strcmp(it->kind, f->kind)) &&
+	       (!f->interview || item_about(st, it, f->interview));
+}
+
+/* --interview N|ID: the local interview's id, by number or id (prefix). */
+static status_t log_interview(struct store *st, const char *arg, char id[37])
+{
+	struct store_interview iv;
+	int64_t n;
+	status_t s = parse_int64(arg, &n) && n > 0 ? store_interview_get_seq(st, n, &iv)
+						   : store_interview_get(st, arg, &iv);
+	if (s == ST_OK)
+		memcpy(id, iv.id, 37);
+	store_interview_release(&iv);
+	return s;
+}
+
+static const char sync_log_usage[] =
+	"usage: senda sync log [--limit N | --all] [--state STATE]... [--kind KIND] "
+	"[--interview N]";
+
 static int sync_log(struct cli *cli, int argc, char **argv)
 {
-	unsigned mask = 0;
-	for (int i = 1; i < argc; i++) {
+	static const struct option opts[] = {
+		{ "limit", required_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "state", required_argument, NULL, 's' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "interview", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct log_filter f = { .limit = SYNC_LOG_DEFAULT_LIMIT };
+	const char *iv_arg = NULL;
+	char iv_id[37];
+	int64_t v;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
 		enum store_outbox_state sst;
-		if (!strncmp(argv[i], "--state=", 8) && store_outbox_state_parse(argv[i] + 8, &sst))
-			mask |= STORE_OUTBOX_BIT(sst);
-		else
-			return cli_usage_error("usage: senda sync log [--state=queued|sending|"
-					       "delivered|quarantined]...");
+		switch (c) {
+		case 'n':
+			if (!parse_int64(optarg, &v) || v < 1)
+				return cli_usage_error("--limit: expected a number of items, got '%s'",
+						       optarg);
+			f.limit = (size_t)v;
+			break;
+		case 'a': f.limit = 0; break;
+		case 's':
+			if (!store_outbox_state_parse(optarg, &sst))
+				return cli_usage_error("--state: expected queued, sending, delivered "
+						       "or quarantined, got '%s'", optarg);
+			f.state_mask |= STORE_OUTBOX_BIT(sst);
+			break;
+		case 'k': f.kind = optarg; break;
+		case 'i': iv_arg = optarg; break;
+		default:
+			return cli_usage_error("%s", sync_log_usage);
+		}
 	}
+	if (optind != argc)
+		return cli_usage_error("%s", sync_log_usage);
 	struct store *st = NULL;
 	status_t s = cli_store_open(cli, false, &st);
 	if (s != ST_OK)
 		return cli_fail(s);
+	if (iv_arg && (s = log_interview(st, iv_arg, iv_id)) == ST_OK)
+		f.interview = iv_id;
 	struct store_outbox_list l = STORE_OUTBOX_LIST_INIT;
 	int64_t counts[STORE_OUTBOX_N_STATES] = { 0 };
-	s = store_outbox_list(st, mask, &l);
+	if (s == ST_OK)
+		s = store_outbox_list(st, f.state_mask, &l);
 	if (s == ST_OK)
 		s = store_outbox_counts(st, counts);
 	if (s == ST_OK) {
+		/* Filter in place, then show the newest `limit`, oldest first. */
+		size_t n = 0;
+		for (size_t i = 0; i < l.n; i++) {
+			if (log_keep(st, &f, &l.v[i])) {
+				struct store_outbox_item tmp = l.v[n];
+				l.v[n++] = l.v[i];
+				l.v[i] = tmp;
+			}
+		}
+		size_t first = f.limit && n > f.limit ? n - f.limit : 0;
 		printf("%-8s  %-10s %-11s %8s  %-16s  %s\n", "ID", "KIND", "STATE", "ATTEMPTS",
 		       "DELIVERED", "RECEIPT / LAST ERROR");
-		for (size_t i = 0; i < l.n; i++) {
+		for (size_t i = first; i < n; i++) {
 			const struct store_outbox_item *it = &l.v[i];
 			char when[20];
 			format_time(it->delivered, when);
@@ -317,6 +418,9 @@ static int sync_log(struct cli *cli, int argc, char **argv)
 			printf("%.8s  %-10s %-11s %8d  %-16s  %s\n", it->id, it->kind,
 			       store_outbox_state_name(it->state), it->attempts, when, note);
 		}
+		if (first)
+			printf("(the last %zu of %zu items shown; --all shows every one)\n",
+			       n - first, n);
 		printf("%lld delivered, %lld quarantined, %lld queued, %lld sending\n",
 		       (long long)counts[STORE_OUTBOX_DELIVERED],
 		       (long long)counts[STORE_OUTBOX_QUARANTINED],

@@ -407,6 +407,8 @@ char *proto_item_check(const struct proto_item *it, const struct proto_limits *l
 		if (!key_in(it->key, actions))
 			return xstrdup("payload.action: must be approve, return or escalate");
 		return check_decision_comments(it);
+	case PROTO_KIND_AUDIT:
+		return proto_audit_check(it->payload, it->payload_len);
 	default:
 		break;
 	}

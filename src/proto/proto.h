@@ -152,6 +152,37 @@ void proto_item_hash(const char *canonical, size_t len, char out[PROTO_HASH_LEN 
 /* Canonical JSON of an object's text (sorted keys, compact, ASCII); NULL if not an object. */
 char *proto_canonical(const char *json, size_t len);
 
+/* ---- audit items (section 4, kind audit; proto_audit.c) ---- */
+
+#define PROTO_AUDIT_MAX_ENTRIES 1000	/* entries in one audit item */
+#define PROTO_AUDIT_MAX_FIELD 512	/* bytes in one entry's string field */
+
+/* One entry of a device's audit trail; seq is the item's from + index. */
+struct proto_audit_entry {
+	int64_t seq, time;
+	char *actor, *action, *object, *detail;
+};
+
+/* A decoded audit payload; decode owns the strings. */
+struct proto_audit {
+	int64_t from;			/* seq of v[0] */
+	char prev[65];			/* hash of the entry before v[0] (zeros for the first) */
+	char hash[65];			/* hash of v[n-1] */
+	struct proto_audit_entry *v;
+	size_t n;
+};
+void proto_audit_release(struct proto_audit *a);
+
+/* The hash of entry e after the entry whose hash is prev (the store's chain). */
+void proto_audit_hash(const char *prev, const struct proto_audit_entry *e, char out[65]);
+/* The payload for entries v[0..n) (consecutive seqs); last_hash is v[n-1]'s hash. */
+char *proto_audit_payload(const char *prev, const struct proto_audit_entry *v, size_t n,
+			  const char *last_hash);
+/* Decode a payload; NULL on success, else the reason (caller frees). */
+char *proto_audit_decode(const char *payload, size_t len, struct proto_audit *out);
+/* NULL when the payload is well formed and its chain recomputes to its hash. */
+char *proto_audit_check(const char *payload, size_t len);
+
 /* ---- upload answer ---- */
 
 struct proto_item_result {

@@ -64,6 +64,7 @@ static const char server_schema[] =
 	_(NONCE_PRUNE, "DELETE FROM srv_nonces WHERE at<?") \
 	_(ITEM_GET, "SELECT seq,id,kind,interview,hash,device,team,at FROM srv_items WHERE id=?") \
 	_(ITEM_ADD, "INSERT INTO srv_items(id,kind,interview,hash,payload,device,team,at) VALUES(?,?,?,?,?,?,?,?)") \
+	_(ITEM_KIND, "SELECT seq,id,interview,kind,at,payload,device,hash FROM srv_items WHERE kind=? ORDER BY seq") \
 	_(CONFLICT_ADD, "INSERT INTO srv_conflicts(id,kind,hash,payload,device,at) VALUES(?,?,?,?,?,?)") \
 	_(COUNT_ITEMS, "SELECT (SELECT count(*) FROM srv_items),(SELECT count(*) FROM srv_conflicts)") \
 	_(IV_GET, "SELECT id,team,owner,state FROM srv_interviews WHERE id=?") \
@@ -75,6 +76,10 @@ static const char server_schema[] =
 	_(STREAM_READ, "SELECT seq,id,interview,kind,at,payload,device,hash FROM srv_streams WHERE stream=? AND seq>? ORDER BY seq LIMIT ?") \
 	_(STREAM_PRUNE, "DELETE FROM srv_streams WHERE at<?") \
 	_(BATCH_ADD, "INSERT INTO srv_batches(device,at,n) VALUES(?,?,?)") \
+	_(ITEM_DECIDED, "SELECT payload FROM srv_items WHERE interview=? AND kind IN ('interview','amendment')" \
+	  " AND seq<(SELECT max(seq) FROM srv_items WHERE interview=? AND kind='decision') ORDER BY seq DESC LIMIT 1") \
+	_(ITEM_VERSION, "SELECT payload,hash FROM srv_items WHERE interview=? AND kind IN ('interview','amendment')" \
+	  " AND (?='' OR hash=?) ORDER BY seq DESC LIMIT 1") \
 	_(REF_GET, "SELECT id,interview,team,owner,service,state,updated FROM srv_referrals WHERE id=?") \
 	_(REF_PUT, "INSERT OR REPLACE INTO srv_referrals(id,interview,team,owner,service,state,updated) VALUES(?,?,?,?,?,?,?)") \
 	_(REF_LIST, "SELECT id,interview,team,owner,service,state,updated FROM srv_referrals WHERE ?='' OR team=? ORDER BY updated,id")
@@ -592,6 +597,32 @@ status_t server_db_stream_read(struct server_db *db, const char *stream, int64_t
 	return st;
 }
 
+status_t server_db_items_of_kind(struct server_db *db, const char *kind, sdb_entry_fn fn,
+				 void *ctx)
+{
+	sqlite3_stmt *s = sdb_bind(db, SDB_ITEM_KIND, "s", kind);
+	status_t st = ST_OK;
+	int rc;
+
+	while (st == ST_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sdb_entry e = {
+			.seq = sqlite3_column_int64(s, 0),
+			.id = col_text(s, 1),
+			.interview = col_text(s, 2),
+			.kind = col_text(s, 3),
+			.at = sqlite3_column_int64(s, 4),
+			.payload = col_text(s, 5),
+			.device = col_text(s, 6),
+			.hash = col_text(s, 7),
+		};
+		st = fn(ctx, &e);
+	}
+	if (st == ST_OK && rc != SQLITE_DONE)
+		st = sdb_fail(db, "reading items");
+	sqlite3_reset(s);
+	return st;
+}
+
 status_t server_db_stream_prune(struct server_db *db, int64_t before)
 {
 	return sdb_done(db, sdb_bind(db, SDB_STREAM_PRUNE, "i", before), "pruning streams");
@@ -657,6 +688,45 @@ status_t server_db_referral_list(struct server_db *db, const char *team, sdb_ref
 	}
 	if (st == ST_OK && rc != SQLITE_DONE)
 		st = sdb_fail(db, "listing referrals");
+	sqlite3_reset(s);
+	return st;
+}
+
+status_t server_db_item_decided(struct server_db *db, const char *interview, char **payload)
+{
+	sqlite3_stmt *s = sdb_bind(db, SDB_ITEM_DECIDED, "ss", interview, interview);
+	int rc = sqlite3_step(s);
+	status_t st = ST_OK;
+
+	*payload = NULL;
+	if (rc == SQLITE_ROW)
+		*payload = xstrdup(col_text(s, 0));
+	else if (rc == SQLITE_DONE)
+		st = ST_NOTFOUND;
+	else
+		st = sdb_fail(db, "reading the decided version");
+	sqlite3_reset(s);
+	return st;
+}
+
+status_t server_db_item_version(struct server_db *db, const char *interview, const char *hash,
+				char **payload, char hash_out[72])
+{
+	sqlite3_stmt *s = sdb_bind(db, SDB_ITEM_VERSION, "sss", interview, hash ? hash : "",
+				   hash ? hash : "");
+	int rc = sqlite3_step(s);
+	status_t st = ST_OK;
+
+	*payload = NULL;
+	if (rc == SQLITE_ROW) {
+		*payload = xstrdup(col_text(s, 0));
+		if (hash_out)
+			col_copy(s, 1, hash_out, 72);
+	} else if (rc == SQLITE_DONE) {
+		st = ST_NOTFOUND;
+	} else {
+		st = sdb_fail(db, "reading a version of an interview");
+	}
 	sqlite3_reset(s);
 	return st;
 }

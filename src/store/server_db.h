@@ -144,6 +144,26 @@ status_t server_db_item_get(struct server_db *db, const char *id, struct sdb_ite
 status_t server_db_item_add(struct server_db *db, struct sdb_item *it);
 /* Keep a conflicting version for a person; *seq is its number. */
 status_t server_db_conflict_add(struct server_db *db, const struct sdb_item *it, int64_t *seq);
+/*
+ * Every stored item of one kind in arrival order, as entries (seq is the
+ * receipt number, payload the stored text): the devices' audit items for
+ * checking their chains.
+ */
+status_t server_db_items_of_kind(struct server_db *db, const char *kind, sdb_entry_fn fn,
+				 void *ctx);
+/*
+ * The payload (malloc'd) of the interview or amendment a supervisor last
+ * decided on: the newest one stored before the interview's newest
+ * decision.  ST_NOTFOUND when there is none.
+ */
+status_t server_db_item_decided(struct server_db *db, const char *interview, char **payload);
+/*
+ * The newest interview or amendment item of an interview (hash NULL), or
+ * the newest with that content hash: its payload (malloc'd) and hash
+ * (hash_out may be NULL).  ST_NOTFOUND when there is none.
+ */
+status_t server_db_item_version(struct server_db *db, const char *interview, const char *hash,
+				char **payload, char hash_out[72]);
 /* Count items and conflicts (for tests and `status`). */
 status_t server_db_counts(struct server_db *db, int64_t *items, int64_t *conflicts);
 

@@ -82,11 +82,16 @@ static void emit(struct push *p, const struct store_outbox_item *it, enum sync_e
 {
 	switch (ev) {
 	case SYNC_EV_DUPLICATE:
-		p->stats->duplicate++;
-		/* fall through */
 	case SYNC_EV_DELIVERED:
-		p->stats->delivered++;
 		p->done++;
+		if (!strcmp(it->kind, "audit")) {
+			/* Housekeeping, counted apart from the caseworker's items. */
+			p->stats->audit++;
+			break;
+		}
+		p->stats->delivered++;
+		if (ev == SYNC_EV_DUPLICATE)
+			p->stats->duplicate++;
 		break;
 	case SYNC_EV_QUARANTINED:
 		p->stats->quarantined++;
@@ -413,6 +418,18 @@ static status_t push_outbox(struct push *p)
 	return s;
 }
 
+/* Push everything due now, with a fresh batch size and break count. */
+static status_t push_round(struct sync_client *c, const struct sync_opts *o,
+			   struct sync_stats *stats)
+{
+	struct push p = { .c = c, .o = o, .stats = stats, .started = util_now(),
+			  .batch = o->batch_size ? o->batch_size : 50 };
+	status_t s = push_outbox(&p);
+
+	free(p.breaks);
+	return s;
+}
+
 status_t sync_pass(struct store *st, const struct sync_opts *o, struct sync_stats *stats)
 {
 	struct sync_stats local;
@@ -439,18 +456,28 @@ status_t sync_pass(struct store *st, const struct sync_opts *o, struct sync_stat
 		log_info("sync: %lld items were left sending by an earlier run; sending again",
 			 (long long)recovered);
 
-	struct push p = { .c = &c, .o = o, .stats = stats, .started = util_now(),
-			  .batch = o->batch_size ? o->batch_size : 50 };
-	s = push_outbox(&p);
-	free(p.breaks);
+	/* The audit trail rides along: queued before the push, sent with it. */
+	if ((s = sync_audit_queue(st, NULL)) != ST_OK)
+		goto out;
+	s = push_round(&c, o, stats);
+	if (s == ST_OK && o->pull)
+		s = sync_pull(&c);
+	/*
+	 * Decisions applied are audited too; send those entries now rather
+	 * than with the next pass, so a pass that changed something leaves
+	 * nothing behind but its own bookkeeping.
+	 */
+	size_t more = 0;
+	if (s == ST_OK && stats->decisions)
+		s = sync_audit_queue(st, &more);
+	if (s == ST_OK && more)
+		s = push_round(&c, o, stats);
 	if (s == ST_OK) {
 		int64_t counts[STORE_OUTBOX_N_STATES] = { 0 };
 		if (store_outbox_counts(st, counts) == ST_OK)
 			stats->retry = (size_t)(counts[STORE_OUTBOX_QUEUED] +
 						counts[STORE_OUTBOX_SENDING]);
 	}
-	if (s == ST_OK && o->pull)
-		s = sync_pull(&c);
 	if (s == ST_OK) {
 		char now[32];
 		snprintf(now, sizeof(now), "%lld", (long long)util_now());

@@ -34,6 +34,10 @@ struct store_outbox_item;
 #define SYNC_KV_KEY "sync.key"		/* Ed25519 seed, hex */
 #define SYNC_KV_CURSOR "decisions.cursor"
 #define SYNC_KV_LAST "sync.last"	/* time of the last complete pass */
+#define SYNC_KV_AUDIT_SENT "sync.audit_sent"	/* last audit seq queued for the server */
+
+/* Audit entries in one `audit` outbox item. */
+#define SYNC_AUDIT_PER_ITEM 100
 
 /* Server failures in a row (500, item sent alone) before quarantine. */
 #define SYNC_MAX_BREAKS 5
@@ -83,6 +87,7 @@ struct sync_stats {
 	size_t requests;	/* HTTP requests sent (including re-signed) */
 	size_t decisions;	/* decision-feed entries applied */
 	size_t recovered;	/* items found "sending" after a crash */
+	size_t audit;		/* audit items delivered (not in `delivered`) */
 };
 
 /*
@@ -112,6 +117,15 @@ struct sync_enrollment {
 status_t sync_enroll(struct store *st, const char *url, const char *code,
 		     const char *pin, const char *label, long timeout_s, bool force,
 		     struct sync_enrollment *out);
+
+/*
+ * Queue the audit entries after the high-water mark as `audit` items (up
+ * to SYNC_AUDIT_PER_ITEM entries each) and move the mark, in one
+ * transaction; nothing when only the sync's own bookkeeping is new.
+ * sync_pass() calls it before pushing.  items_out (may be NULL) receives
+ * the number of items queued.
+ */
+status_t sync_audit_queue(struct store *st, size_t *items_out);
 
 /* Whether this store holds an enrolment (device id and key). */
 bool sync_enrolled(struct store *st);

@@ -11,6 +11,7 @@
 #   client_new NAME [TEAM [ROLE]]   a store + enrolment; client NAME ...
 #   client NAME ARGS...  run senda as that client (passphrase on fd 0)
 #   fill NAME ARGS...    sync-fill on that client's store (ids in $TMPDIR/NAME.ids)
+#   srv_check NAME...    sync-srvcheck over those clients' ids (server stopped)
 
 TOOLS=$BUILD/tools
 SYNC_PASS=correct-horse-battery
@@ -110,7 +111,23 @@ fill() {	# fill NAME ARGS...
 		--ids "$TMPDIR/$name.ids" "$@" || fail "filling the outbox of $name"
 }
 
-# ledger_count NAME STATE: items of the client's ledger in that state.
+# ledger_count NAME STATE [KIND]: items of the client's ledger in that state,
+# of that kind; without KIND, every kind but audit (the device's audit trail
+# rides along with whatever a pass sends, so its items come and go).
 ledger_count() {
-	client "$1" sync log | awk -v s="$2" '$3 == s { n++ } END { print n + 0 }'
+	client "$1" sync log --all | awk -v s="$2" -v k="${3:-}" \
+		'$3 == s && (k == "" ? $2 != "audit" : $2 == k) { n++ } END { print n + 0 }'
+}
+
+# srv_check NAME...: the server holds each item the clients' fills queued
+# exactly once, and besides them only the audit items their ledgers show
+# delivered.  Run after srv_stop.
+srv_check() {
+	local extra=0 c n ids=()
+	for c; do
+		n=$(ledger_count "$c" delivered audit)
+		extra=$((extra + n))
+		ids+=("$TMPDIR/$c.ids")
+	done
+	"$TOOLS/sync-srvcheck" --data "$SRV_DIR" --extra "$extra" "${ids[@]}"
 }

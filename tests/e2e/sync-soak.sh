@@ -121,7 +121,9 @@ for ((c = 1; c <= clients; c++)); do
 	*) fail "c$c ledger: $out" ;;
 	esac
 done
-check=$("$TOOLS/sync-srvcheck" --data "$SRV_DIR" "$TMPDIR"/c*.ids) ||
+names=()
+for ((c = 1; c <= clients; c++)); do names+=("c$c"); done
+check=$(srv_check "${names[@]}") ||
 	fail "server check: $check"
 expect_contains "server holds each once" "expected $expected missing 0 duplicated-ids 0" "$check"
 

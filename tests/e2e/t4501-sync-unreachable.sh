@@ -21,4 +21,4 @@ srv_start	# same port: the enrolled URL
 expect_exit 0 client c1 sync
 expect_eq "all delivered" 6 "$(ledger_count c1 delivered)"
 srv_stop
-expect_exit 0 "$TOOLS/sync-srvcheck" --data "$SRV_DIR" "$TMPDIR/c1.ids"
+expect_exit 0 srv_check c1

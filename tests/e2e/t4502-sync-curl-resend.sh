@@ -22,4 +22,4 @@ grep -q 'replay' "$TMPDIR/srv.log" || fail "the server never saw libcurl's resen
 grep -qE '[1-9][0-9]* duplicate' "$TMPDIR/srv.log" || fail "no item came back duplicate"
 grep -q '(already there)' <<<"$out" || fail "--verbose does not show the duplicates"
 srv_stop
-expect_exit 0 "$TOOLS/sync-srvcheck" --data "$SRV_DIR" "$TMPDIR/c1.ids"
+expect_exit 0 srv_check c1

@@ -26,4 +26,4 @@ client c1 sync log --state=quarantined | awk '$1 == "'"$bad"'" { exit $4 == 2 ? 
 	fail "the retry did not count as an attempt"
 expect_exit 8 client c1 sync retry 00000000
 srv_stop
-expect_exit 0 "$TOOLS/sync-srvcheck" --data "$SRV_DIR" "$TMPDIR/c1.ids"
+expect_exit 0 srv_check c1

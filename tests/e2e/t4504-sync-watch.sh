@@ -28,4 +28,4 @@ wait "$watch" && rc=0 || rc=$?
 expect_eq "--watch exit on SIGTERM" 0 "$rc"
 expect_eq "all delivered" 6 "$(ledger_count c1 delivered)"
 srv_stop
-expect_exit 0 "$TOOLS/sync-srvcheck" --data "$SRV_DIR" "$TMPDIR/c1.ids"
+expect_exit 0 srv_check c1

@@ -32,7 +32,7 @@ expect_exit 0 client c1 sync
 client c1 sync log | grep -v ' delivered ' >&2
 expect_eq "all delivered" 62 "$(ledger_count c1 delivered)"
 srv_stop
-expect_exit 0 "$TOOLS/sync-srvcheck" --data "$SRV_DIR" "$TMPDIR/c1.ids"
+expect_exit 0 srv_check c1
 
 # One pass at a time per store: a second sync says so and leaves it alone.
 flock "$TMPDIR/c1/data/sync.lock" sleep 3 &

@@ -50,6 +50,11 @@ struct fake {
 	char (*stored)[37];
 	char last_interview[37];	/* `interview` of the last non-interview item */
 	size_t n_stored, alloc_stored;
+	/* audit items: how many, entries in all, and the chain's end so far */
+	int n_audit;
+	int64_t audit_entries, audit_next;	/* next seq expected */
+	char audit_hash[65];
+	int audit_broken;		/* an audit item that did not follow on */
 	int n_batches, n_pulls, bad_sigs;
 	size_t max_batch;
 	struct proto_feed feed;
@@ -166,6 +171,32 @@ static bool is_stored(const char *id)
 }
 
 /* Returns false to close the connection without an answer. */
+/*
+ * An audit item as the server checks it, plus what only a whole run can
+ * tell: each item follows on from the one before (seq and hash), so the
+ * chain arrives exactly once and in order.
+ */
+static void audit_take(const struct proto_item *it)
+{
+	struct proto_audit a;
+	char *why = proto_audit_check(it->payload, it->payload_len);
+	if (why)
+		fprintf(stderr, "audit item refused: %s\n", why);
+	assert_null(why);
+	assert_null(proto_audit_decode(it->payload, it->payload_len, &a));
+	if (!fk.audit_next) {
+		fk.audit_next = 1;
+		memset(fk.audit_hash, '0', 64);
+	}
+	if (a.from != fk.audit_next || strcmp(a.prev, fk.audit_hash))
+		fk.audit_broken++;
+	fk.audit_next = a.from + (int64_t)a.n;
+	memcpy(fk.audit_hash, a.hash, sizeof(fk.audit_hash));
+	fk.audit_entries += (int64_t)a.n;
+	fk.n_audit++;
+	proto_audit_release(&a);
+}
+
 static bool on_batch(int fd, struct req *r)
 {
 	int n = ++fk.n_batches;
@@ -215,6 +246,11 @@ static bool on_batch(int fd, struct req *r)
 	for (size_t i = 0; i < b.n; i++) {
 		const char *id = b.items[i].id;
 		char receipt[32];
+		if (b.items[i].kind == PROTO_KIND_AUDIT) {
+			audit_take(&b.items[i]);
+			proto_batch_reply_add(&rep, id, PROTO_STORED, "a-1", NULL);
+			continue;
+		}
 		if (b.items[i].kind != PROTO_KIND_INTERVIEW)
 			memcpy(fk.last_interview, b.items[i].interview, 37);
 		snprintf(receipt, sizeof(receipt), "r-%06zu", fk.n_stored + 1);
@@ -500,9 +536,10 @@ static void test_too_large_split(void **state)
 	/*
 	 * The pass learns the limit instead of hitting it every time: [0-3]
 	 * 413, [0,1] [2,3]; batches of two: [4,5], [6,7] 413, [6], [7] 413
-	 * alone; batches of one: [8] [9].  Nine requests.
+	 * alone; batches of one: [8] [9], then the audit item (queued last, at
+	 * the start of the pass).  Ten requests.
 	 */
-	assert_int_equal(fk.n_batches, 9);
+	assert_int_equal(fk.n_batches, 10);
 }
 
 static void test_cut_link_keeps_queued(void **state)
@@ -690,6 +727,97 @@ static void test_delivered_interview_submitted(void **state)
 	store_interview_release(&iv);
 }
 
+/*
+ * The device's audit trail reaches the server exactly once and in order:
+ * the first pass sends it all, a pass with only the sync's own bookkeeping
+ * new sends no audit item, and the next real change goes with the entries
+ * the passes before left, following on from the last item sent.  The
+ * server's copy is the device's (same entries, same chain end).
+ */
+static void test_audit_chain_delivered(void **state)
+{
+	struct fixture *f = *state;
+	struct sync_opts o = opts(50);
+	struct sync_stats s;
+	queue(f, 3);
+	assert_int_equal(sync_pass(f->st, &o, &s), ST_OK);
+	assert_int_equal(s.delivered, 3);
+	assert_int_equal(s.audit, 1);
+	assert_int_equal(fk.n_audit, 1);
+	int64_t sent = fk.audit_entries;
+	assert_true(sent > 3);
+
+	/* Only bookkeeping since: no audit item. */
+	assert_int_equal(sync_pass(f->st, &o, &s), ST_OK);
+	assert_int_equal(fk.n_audit, 1);
+	assert_int_equal(s.audit, 0);
+
+	/* A real change: it goes, after everything left since. */
+	assert_int_equal(store_audit_add(f->st, "summary.print", f->ivs[0], "stdout"), ST_OK);
+	assert_int_equal(sync_pass(f->st, &o, &s), ST_OK);
+	assert_int_equal(fk.n_audit, 2);
+	assert_int_equal(fk.audit_broken, 0);
+
+	/* What the server holds is the device's trail up to the mark. */
+	struct store_audit_list l = STORE_AUDIT_LIST_INIT;
+	assert_int_equal(store_audit_list(f->st, 0, (size_t)fk.audit_entries, &l), ST_OK);
+	assert_int_equal(l.n, (size_t)fk.audit_entries);
+	assert_string_equal(l.v[l.n - 1].hash, fk.audit_hash);
+	assert_int_equal(fk.audit_next, l.v[l.n - 1].seq + 1);
+	/* The wire hash is the store's: recompute one entry both ways. */
+	struct proto_audit_entry e = { l.v[1].seq, l.v[1].time, l.v[1].actor, l.v[1].action,
+				       l.v[1].object, l.v[1].detail };
+	char h[65];
+	proto_audit_hash(l.v[1].prev, &e, h);
+	assert_string_equal(h, l.v[1].hash);
+	bool printed = false;
+	for (size_t i = 0; i < l.n; i++)
+		printed = printed || !strcmp(l.v[i].action, "summary.print");
+	assert_true(printed);
+	store_audit_list_release(&l);
+}
+
+/* The server refuses an audit item that is not a clean chain of bare entries. */
+static void test_audit_payload_checked(void **state)
+{
+	(void)state;
+	struct proto_audit_entry v[2] = {
+		{ 1, 100, "caseworker", "interview.create", "x", "form intake 1, es, draft" },
+		{ 2, 101, "caseworker", "answer.save", "x", "identity.name set" },
+	};
+	char zero[65], h1[65], h2[65];
+	memset(zero, '0', 64);
+	zero[64] = 0;
+	proto_audit_hash(zero, &v[0], h1);
+	proto_audit_hash(h1, &v[1], h2);
+	char *p = proto_audit_payload(zero, v, 2, h2);
+	char *why = proto_audit_check(p, strlen(p));
+	assert_null(why);
+	free(p);
+	/* A rewritten entry no longer hashes to the end. */
+	v[1].detail = "identity.name Maria";
+	p = proto_audit_payload(zero, v, 2, h2);
+	why = proto_audit_check(p, strlen(p));
+	assert_non_null(why);
+	assert_non_null(strstr(why, "chain is broken"));
+	free(why);
+	free(p);
+	/* Anything beyond the five fields is refused: no room for answers. */
+	static const char extra[] =
+		"{\"entries\":[[1,\"a\",\"b\",\"c\",\"d\",\"answer\"]],\"from\":1,"
+		"\"hash\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+		"\"prev\":\"0000000000000000000000000000000000000000000000000000000000000000\"}";
+	why = proto_audit_check(extra, strlen(extra));
+	assert_non_null(why);
+	assert_non_null(strstr(why, "entries[0]"));
+	free(why);
+	static const char more[] = "{\"answers\":{},\"entries\":[],\"from\":1,"
+		"\"hash\":\"x\",\"prev\":\"x\"}";
+	why = proto_audit_check(more, strlen(more));
+	assert_non_null(why);
+	free(why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -706,6 +834,8 @@ int main(void)
 		cmocka_unit_test(test_not_enrolled),
 		cmocka_unit_test_setup_teardown(test_decisions_applied_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delivered_interview_submitted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain_delivered, setup, teardown),
+		cmocka_unit_test(test_audit_payload_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,106 @@
+/*
+ * audit_out.c - the device's audit trail goes to the server too (issue 7:
+ * the upload carries "audit entries"), so a seized or wiped laptop does not
+ * take the record of what was done on it along.
+ *
+ * At the start of a push, the entries after a high-water mark (kept in the
+ * store's key-value table) become `audit` outbox items of up to
+ * SYNC_AUDIT_PER_ITEM entries each, queued in ONE transaction with the move
+ * of the mark: a crash leaves either both or neither, so every entry is
+ * queued exactly once and the outbox delivers each item exactly once.
+ *
+ * Queuing, sending and delivering are themselves audited (outbox.*, kv.set),
+ * so every pass leaves a few new entries behind.  Those alone do not make
+ * an item, or every pass would send one about the pass before, for ever;
+ * they go with the next real change (an interview, a decision, a print).
+ */
+#include "sync/sync_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/proto.h"
+#include "store/data.h"
+
+/* Entries that only record the sync's own bookkeeping. */
+static bool audit_is_bookkeeping(const struct store_audit_entry *e)
+{
+	return !strncmp(e->action, "outbox.", 7) || !strcmp(e->action, "kv.set");
+}
+
+static status_t audit_mark(struct store *st, int64_t *out)
+{
+	char *v = NULL;
+	status_t s = store_kv_get(st, SYNC_KV_AUDIT_SENT, &v);
+
+	*out = 0;
+	if (s == ST_NOTFOUND) {
+		st_clear();
+		return ST_OK;
+	}
+	if (s == ST_OK && (!v || !parse_int64(v, out) || *out < 0))
+		s = st_error(ST_DAMAGED, "the audit high-water mark '%s' is damaged",
+			     SYNC_KV_AUDIT_SENT);
+	free(v);
+	return s;
+}
+
+/* Queue entries v[0..n) as one audit item. */
+static status_t audit_queue_one(struct store *st, const struct store_audit_entry *v, size_t n)
+{
+	struct proto_audit_entry *pe = xcalloc(n, sizeof(*pe));
+
+	for (size_t i = 0; i < n; i++) {
+		/* Borrowed, not copied: pe lives only as long as this call. */
+		pe[i].seq = v[i].seq;
+		pe[i].time = v[i].time;
+		pe[i].actor = v[i].actor;
+		pe[i].action = v[i].action;
+		pe[i].object = v[i].object;
+		pe[i].detail = v[i].detail;
+	}
+	char *payload = proto_audit_payload(v[0].prev, pe, n, v[n - 1].hash);
+	status_t s = store_outbox_add(st, "audit", "", payload, NULL);
+
+	free(payload);
+	free(pe);
+	return s;
+}
+
+status_t sync_audit_queue(struct store *st, size_t *items_out)
+{
+	struct store_audit_list l = STORE_AUDIT_LIST_INIT;
+	int64_t mark;
+	size_t items = 0;
+	bool worth = false;
+	status_t s = audit_mark(st, &mark);
+
+	if (s == ST_OK)
+		s = store_audit_list(st, mark, 0, &l);
+	for (size_t i = 0; s == ST_OK && i < l.n && !worth; i++)
+		worth = !audit_is_bookkeeping(&l.v[i]);
+	if (s == ST_OK && worth) {
+		s = store_begin(st);
+		for (size_t i = 0; s == ST_OK && i < l.n; i += SYNC_AUDIT_PER_ITEM) {
+			size_t n = l.n - i < SYNC_AUDIT_PER_ITEM ? l.n - i : SYNC_AUDIT_PER_ITEM;
+
+			s = audit_queue_one(st, &l.v[i], n);
+			items++;
+		}
+		if (s == ST_OK) {
+			char seq[24];
+
+			snprintf(seq, sizeof(seq), "%lld", (long long)l.v[l.n - 1].seq);
+			s = store_kv_set(st, SYNC_KV_AUDIT_SENT, seq);
+		}
+		if (s == ST_OK)
+			s = store_commit(st);
+		else
+			store_rollback(st);
+	}
+	store_audit_list_release(&l);
+	if (items_out)
+		*items_out = s == ST_OK ? items : 0;
+	return s;
+}
