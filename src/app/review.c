@@ -269,13 +269,28 @@ static char *decision_author(struct store *st)
 	return xstrdup("supervisor");
 }
 
-static char *decision_payload(const char *action, const struct app_review_draft *d)
+/* The version of the interview the supervisor decided on (meta.version). */
+static json_t *meta_version(const char *meta)
 {
-	json_t *p = json_object(), *c = json_object();
+	json_t *m = json_loads(meta ? meta : "{}", 0, NULL);
+	json_t *v = json_object_get(m, "version");
+
+	v = json_is_string(v) ? json_incref(v) : NULL;
+	json_decref(m);
+	return v;
+}
+
+static char *decision_payload(const char *action, const struct app_review_draft *d,
+			      const char *meta)
+{
+	json_t *p = json_object(), *c = json_object(), *seen = meta_version(meta);
 	char *s, *r;
 	size_t i;
 
 	json_object_set_new(p, "action", json_string(action));
+	/* The server compares it with the newest version: crossed edits. */
+	if (seen)
+		json_object_set_new(p, "seen", seen);
 	if (d && d->comment)
 		json_object_set_new(p, "comment", json_string(d->comment));
 	for (i = 0; d && i < d->n; i++)
@@ -371,7 +386,7 @@ static status_t record_decision(struct store *st, const struct store_interview *
 			ret = store_interview_set_status(st, iv->id, to);
 	}
 	if (ret == ST_OK) {
-		payload = decision_payload(action, d);
+		payload = decision_payload(action, d, iv->meta);
 		ret = store_outbox_add(st, "decision", iv->id, payload, NULL);
 	}
 	free(payload);

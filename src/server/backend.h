@@ -39,6 +39,9 @@ struct srv_backend_ops {
 	status_t (*item_get)(void *impl, const char *id, struct sdb_item *out);
 	status_t (*item_add)(void *impl, struct sdb_item *it);
 	status_t (*conflict_add)(void *impl, const struct sdb_item *it, int64_t *seq);
+	status_t (*item_decided)(void *impl, const char *interview, char **payload);
+	status_t (*item_version)(void *impl, const char *interview, const char *hash,
+				 char **payload, char hash_out[72]);
 	status_t (*counts)(void *impl, int64_t *items, int64_t *conflicts);
 
 	status_t (*interview_get)(void *impl, const char *id, struct sdb_interview *out);

@@ -66,6 +66,11 @@ static status_t b_stream_prune(void *impl, int64_t before)
 static status_t b_batch_add(void *impl, const char *device, int64_t at, int n, int64_t *id)
 { return server_db_batch_add(DB(impl), device, at, n, id); }
 
+static status_t b_item_decided(void *impl, const char *interview, char **payload)
+{ return server_db_item_decided(DB(impl), interview, payload); }
+static status_t b_item_version(void *impl, const char *interview, const char *hash,
+			       char **payload, char hash_out[72])
+{ return server_db_item_version(DB(impl), interview, hash, payload, hash_out); }
 static status_t b_referral_get(void *impl, const char *id, struct sdb_referral *out)
 { return server_db_referral_get(DB(impl), id, out); }
 static status_t b_referral_put(void *impl, const struct sdb_referral *r)
@@ -93,6 +98,8 @@ static const struct srv_backend_ops sqlite_ops = {
 	.item_get = b_item_get,
 	.item_add = b_item_add,
 	.conflict_add = b_conflict_add,
+	.item_decided = b_item_decided,
+	.item_version = b_item_version,
 	.counts = b_counts,
 	.interview_get = b_interview_get,
 	.interview_put = b_interview_put,

@@ -147,6 +147,110 @@ static status_t ingest_interview(struct ingest *in, const struct proto_item *it,
 	return st;
 }
 
+/*
+ * The answers of the approved version and of a newer one that crossed the
+ * approval, field by field where they differ: [{"path","approved",
+ * "amended"}] (a missing answer is null).  NULL when nothing differs.
+ */
+static json_t *crossed_fields(const char *approved, const char *amended, size_t amended_len)
+{
+	json_t *a = json_loads(approved, 0, NULL), *b = json_loadb(amended, amended_len, 0, NULL);
+	json_t *aa = json_object_get(a, "answers"), *ba = json_object_get(b, "answers");
+	json_t *out = json_array(), *v;
+	const char *path;
+
+	json_object_foreach(ba, path, v) {
+		json_t *old = json_object_get(aa, path);
+		if (old && json_equal(old, v))
+			continue;
+		json_array_append_new(out, json_pack("{s:s, s:O, s:O}", "path", path, "approved",
+						     old ? old : json_null(), "amended", v));
+	}
+	json_object_foreach(aa, path, v)
+		if (!json_object_get(ba, path))
+			json_array_append_new(out, json_pack("{s:s, s:O, s:n}", "path", path,
+							     "approved", v, "amended"));
+	json_decref(a);
+	json_decref(b);
+	if (!json_array_size(out)) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
+ * A caseworker's amendment and a supervisor's approval crossed.  Nothing
+ * is overwritten (the interview stays approved, the amendment is stored
+ * beside it); the owning device gets a "conflict" feed entry with both
+ * values of every differing answer, as the supervisor's device finds them
+ * in its queue.  approved: the payload decided on; amended: the newer one.
+ */
+static status_t feed_crossed(struct ingest *in, const struct sdb_interview *iv,
+			     const char *approved, const char *amended, size_t amended_len)
+{
+	json_t *fields = crossed_fields(approved, amended, amended_len), *p;
+	char *text;
+	status_t st;
+
+	if (!fields)
+		return ST_OK;
+	p = json_pack("{s:o, s:s}", "fields", fields, "state", iv->state);
+	text = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(p);
+	st = feed_device(in, iv->owner, iv->id, "conflict", text ? text : "{}");
+	free(text);
+	if (st == ST_OK)
+		log_info("interview %.8s: an amendment and the decision crossed", iv->id);
+	return st;
+}
+
+/* The amendment arrived after the approval: compare with what was approved. */
+static status_t amendment_crossed(struct ingest *in, const struct sdb_interview *iv,
+				  const struct proto_item *it)
+{
+	char *approved = NULL;
+	status_t st = BE(in)->item_decided(IMPL(in), iv->id, &approved);
+
+	if (st == ST_NOTFOUND) {
+		st_clear();
+		return ST_OK;
+	}
+	if (st == ST_OK)
+		st = feed_crossed(in, iv, approved, it->payload, it->payload_len);
+	free(approved);
+	return st;
+}
+
+/*
+ * The approval arrived after an amendment the supervisor had not seen: its
+ * payload names the version decided on ("seen": the content hash of the
+ * interview or amendment in the supervisor's queue).
+ */
+static status_t decision_crossed(struct ingest *in, const struct sdb_interview *iv,
+				 const struct proto_item *it)
+{
+	json_t *p = json_loadb(it->payload, it->payload_len, 0, NULL);
+	const char *seen = json_string_value(json_object_get(p, "seen"));
+	char *latest = NULL, *approved = NULL, hash[72];
+	status_t st = ST_OK;
+
+	if (seen)
+		st = BE(in)->item_version(IMPL(in), iv->id, NULL, &latest, hash);
+	if (seen && st == ST_OK && strcmp(hash, seen))
+		st = BE(in)->item_version(IMPL(in), iv->id, seen, &approved, NULL);
+	if (st == ST_OK && approved)
+		st = feed_crossed(in, iv, approved, latest, strlen(latest));
+	if (st == ST_NOTFOUND) {
+		st_clear();
+		st = ST_OK;	/* a version this server never had: nothing to compare */
+	}
+	free(latest);
+	free(approved);
+	json_decref(p);
+	return st;
+}
+
 static status_t ingest_amendment(struct ingest *in, const struct proto_item *it,
 				 struct item_outcome *out)
 {
@@ -165,6 +269,8 @@ static status_t ingest_amendment(struct ingest *in, const struct proto_item *it,
 	if (st == ST_OK && !strcmp(iv.state, "returned")) {
 		snprintf(iv.state, sizeof(iv.state), "resubmitted");
 		st = BE(in)->interview_put(IMPL(in), &iv);
+	} else if (st == ST_OK && lc_is_final(LC_INTERVIEW, iv.state)) {
+		st = amendment_crossed(in, &iv, it);
 	}
 	strbuf_addf(&p, "{\"receipt\":\"%s\",\"state\":\"%s\"}", out->receipt, iv.state);
 	if (st == ST_OK)
@@ -209,6 +315,8 @@ static status_t ingest_decision(struct ingest *in, const struct proto_item *it,
 		    in->dev->id, it->payload, out->receipt, t->to);
 	if (st == ST_OK)
 		st = feed_device(in, iv.owner, it->interview, lc_feed_kind(it->key), p.buf);
+	if (st == ST_OK && lc_is_final(LC_INTERVIEW, t->to))
+		st = decision_crossed(in, &iv, it);
 	strbuf_release(&p);
 	return st;
 }

@@ -22,6 +22,7 @@
 
 #include "proto/proto.h"
 #include "store/data.h"
+#include "sync/review_pull.h"
 #include "util/log.h"
 
 #define SYNC_PULL_LIMIT 200
@@ -124,6 +125,57 @@ static void on_referral(struct store *st, const struct proto_decision *d, json_t
 		st_clear();
 }
 
+/* Whether this conflict (path and both values) is recorded already. */
+static bool conflict_known(const struct store_conflict_list *l, const char *path,
+			   const char *local, const char *remote)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].path, path) &&
+		    !strcmp(l->v[i].local_value ? l->v[i].local_value : "", local ? local : "") &&
+		    !strcmp(l->v[i].remote_value ? l->v[i].remote_value : "", remote ? remote : ""))
+			return true;
+	return false;
+}
+
+/*
+ * This device's amendment crossed a supervisor's approval: keep both
+ * values of every differing answer as a conflict (here = what this device
+ * sent, theirs = what was approved) for a person to resolve; nothing is
+ * overwritten.  A re-pull finds them recorded already and adds nothing.
+ */
+static void on_conflict(struct store *st, const struct proto_decision *d, json_t *pl)
+{
+	struct store_conflict_list known = STORE_CONFLICT_LIST_INIT;
+	json_t *fields = json_object_get(pl, "fields"), *f;
+	size_t i;
+
+	if (!*d->interview || !json_is_array(fields))
+		return;
+	if (store_conflicts_load(st, d->interview, false, &known) != ST_OK)
+		st_clear();
+	json_array_foreach(fields, i, f) {
+		const char *path = jstr(f, "path");
+		char *mine, *theirs;
+		if (!path)
+			continue;
+		mine = sync_review_answer_text(json_object_get(f, "amended"));
+		theirs = sync_review_answer_text(json_object_get(f, "approved"));
+		if (!conflict_known(&known, path, mine, theirs)) {
+			struct store_conflict c;
+			memset(&c, 0, sizeof(c));
+			c.interview_id = (char *)d->interview;
+			c.path = (char *)path;
+			c.local_value = mine;
+			c.remote_value = theirs;
+			if (store_conflict_add(st, &c) != ST_OK)
+				st_clear();
+		}
+		free(mine);
+		free(theirs);
+	}
+	store_conflict_list_release(&known);
+}
+
 static const struct {
 	const char *kind;
 	void (*apply)(struct store *st, const struct proto_decision *d, json_t *pl);
@@ -134,7 +186,8 @@ static const struct {
 	{ "escalated", on_escalated },
 	{ "reassigned", on_reassigned },
 	{ "referral", on_referral },
-	/* "conflict" and kinds we do not know: kept by the server, skipped here. */
+	{ "conflict", on_conflict },
+	/* Kinds we do not know: kept by the server, skipped here. */
 };
 
 /* Tell the caller what arrived: the kind and which questions got comments. */

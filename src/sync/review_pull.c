@@ -26,7 +26,7 @@
 #define REVIEW_PULL_MAX_PAGES 10000
 
 /* An answer as the store keeps it: the text form_value_format() writes. */
-static char *answer_text(json_t *v)
+char *sync_review_answer_text(struct json_t *v)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
@@ -61,17 +61,29 @@ static const char *jstr(json_t *o, const char *key, const char *def)
 	return json_is_string(v) ? json_string_value(v) : def;
 }
 
-/* The queue's metadata: who sent it, when, urgency and flags. */
-static char *make_meta(const char *old, json_t *pl, const char *device, int64_t at)
+/*
+ * The queue's metadata: who sent it, when, urgency and flags, and which
+ * version the supervisor has (the content hash of the item, as the server
+ * knows it): a decision names it, so the server can tell when an
+ * amendment crossed it.
+ */
+static char *make_meta(const char *old, json_t *pl, const char *payload, const char *device,
+		       int64_t at)
 {
 	json_t *m = json_loads(old ? old : "{}", 0, NULL), *pm = json_object_get(pl, "meta");
-	char *s, *r;
+	char *s, *r, *canon = proto_canonical(payload, strlen(payload));
+	char hash[PROTO_HASH_LEN + 1];
 
 	if (!json_is_object(m)) {
 		json_decref(m);
 		m = json_object();
 	}
 	json_object_set_new(m, "caseworker", json_string(device ? device : ""));
+	if (canon) {
+		proto_item_hash(canon, strlen(canon), hash);
+		json_object_set_new(m, "version", json_string(hash));
+		free(canon);
+	}
 	if (!json_object_get(m, "received"))
 		json_object_set_new(m, "received", json_integer(at));
 	if (json_is_object(pm)) {
@@ -186,7 +198,7 @@ status_t sync_review_apply(struct store *st, const char *kind, const char *inter
 	}
 	if (ret == ST_OK) {
 		json_object_foreach(answers, path, v) {
-			char *t = answer_text(v);
+			char *t = sync_review_answer_text(v);
 			if (t)
 				store_answer_list_add(&ans, path, t, at);
 			free(t);
@@ -198,7 +210,7 @@ status_t sync_review_apply(struct store *st, const char *kind, const char *inter
 		iv.respondent = exists && old.respondent ? xstrdup(old.respondent) : NULL;
 		iv.status = amendment || !strcmp(jstr(pl, "state", ""), "resubmitted")
 			? STORE_IV_RESUBMITTED : STORE_IV_SUBMITTED;
-		iv.meta = make_meta(exists ? old.meta : NULL, pl, device, at);
+		iv.meta = make_meta(exists ? old.meta : NULL, pl, payload, device, at);
 		iv.progress_done = iv.progress_total = (int)ans.n;
 	}
 	if (ret == ST_OK && exists && amendment && old.status == STORE_IV_APPROVED) {

@@ -46,4 +46,12 @@ status_t sync_review_apply(struct store *st, const char *kind, const char *inter
 			   const char *device, int64_t at, const char *payload,
 			   struct sync_review_stats *stats);
 
+struct json_t;
+/*
+ * An answer's JSON value as the store keeps it ("yes"/"no", numbers in
+ * decimal, a select_multiple as its values joined by spaces), or NULL for
+ * null (no answer); malloc'd.
+ */
+char *sync_review_answer_text(struct json_t *v);
+
 #endif

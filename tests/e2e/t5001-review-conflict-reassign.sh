@@ -2,7 +2,8 @@
 # Crossed edits and reassignment with a real senda-server (issue 8): the
 # supervisor approves while the caseworker's amendment is on its way; the
 # supervisor's pull keeps both values as a conflict (nothing overwritten)
-# until a person picks one.  Then the server reassigns the interview to
+# until a person picks one, and the caseworker's device gets the same
+# conflict from the server; in either order of arrival.  Then the server reassigns the interview to
 # another device: after its next sync the old device shows it read-only
 # with a note and refuses edits.
 . "$TOP/tests/e2e/lib.sh"
@@ -45,6 +46,35 @@ expect_exit 0 client sup sync
 expect_exit 0 client cw sync
 expect_exit 0 client cw review show 1
 expect_contains "approved on the caseworker's side" "mini  approved" "$out"
+# The caseworker sees the same conflict, field by field, its own value
+# beside the approved one (the approval named the version it decided on).
+expect_contains "conflict on the caseworker's side" "at age: here '43', theirs '34'" "$out"
+expect_exit 0 client cw review conflicts
+expect_contains "one open here" "1 open conflicts" "$out"
+cwcid=$(awk '/ age / { print $1 }' <<<"$out")
+expect_exit 0 client cw review resolve "$cwcid" local
+expect_exit 0 client cw review conflicts
+expect_contains "resolved here" "0 open conflicts" "$out"
+
+# The other order: the approval reaches the server first, the amendment
+# after it.  Both devices get the conflict; the interview stays approved.
+printf '{"consent":true,"given_name":"Beto","age":40,"nationality":"haiti"}\n' >"$TMPDIR/b.json"
+expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/b.json" --save
+expect_exit 0 client cw sync
+id2=$(client cw review show 2 | awk 'NR == 1 { print $3 }')
+expect_exit 0 client sup review pull
+expect_exit 0 client sup review approve 2
+expect_exit 0 client sup sync
+echo "$SYNC_PASS" | "$TOOLS/review-fix" --amend --dir "$TMPDIR/cw/data" --form "$FORM" \
+	"$id2" age 41 || fail "amending the second"
+expect_exit 0 client cw sync
+expect_exit 0 client cw review show 2
+expect_contains "second approved" "mini  approved" "$out"
+expect_contains "second: caseworker's conflict" "at age: here '41', theirs '40'" "$out"
+expect_exit 0 client sup review pull
+expect_contains "second: supervisor's conflict" "1 conflicts" "$out"
+expect_exit 0 client sup review show 2
+expect_contains "second: both values" "at age: here '40', theirs '41'" "$out"
 
 # Reassignment to the second laptop.
 dev2=$("$SENDA_SERVER" devices --data "$SRV_DIR" list | awk '/second-laptop/ { print $1 }')
