@@ -100,7 +100,19 @@
 	_(RQ_EMPTY,       "Nothing waits for review.",           "Nada espera revisión.") \
 	_(RQ_WAITING,     "waiting",                             "en espera") \
 	_(RQ_FILTER_LINE, "Filter line: ",                       "Filtro: ") \
-	_(RQ_HINT,        "Filter: %s   Enter open  a approve  r return  e escalate  n next", "Filtro: %s   Intro abrir  a aprobar  r devolver  e escalar  n siguiente") \
+	_(RQ_HINT,        "Filter: %s ",                         "Filtro: %s ") \
+	_(HINT_open,      "open",                                "abrir") \
+	_(HINT_approve,   "approve",                             "aprobar") \
+	_(HINT_return,    "return",                              "devolver") \
+	_(HINT_escalate,  "escalate",                            "escalar") \
+	_(HINT_next,      "next",                                "siguiente") \
+	_(HINT_comment,   "comment",                             "comentar") \
+	_(HINT_back,      "back",                                "volver") \
+	_(HINT_fix,       "fix this question",                   "corregir esta pregunta") \
+	_(HINT_resubmit,  "resubmit",                            "reenviar") \
+	_(HINT_keep_mine, "keep mine",                           "mantener el mío") \
+	_(HINT_keep_theirs,"keep theirs (on a conflict)",        "mantener el otro (en un conflicto)") \
+	_(HINT_revoke,    "withdraw consent (on a referral)",    "retirar consentimiento (en una derivación)") \
 	_(RQ_FILTER_BAD,  "Filter '%s': use form=, flag= or by=", "Filtro '%s': use form=, flag= o by=") \
 	_(RQ_RETURN_HOW,  "Comment with c on a question, then r to return.", "Comente con c en una pregunta y luego r para devolver.") \
 	_(DECIDED_approve,"Interview %lld approved (goes with the next sync).", "Entrevista %lld aprobada (sale con la próxima sincronización).") \
@@ -114,10 +126,6 @@
 	_(RIV_COMMENT,    "Comment: ",                           "Comentario: ") \
 	_(RIV_REFERRAL,   "referral %s (%s)%s",                  "derivación %s (%s)%s") \
 	_(RIV_NO_CONSENT, ", no consent: stays here",            ", sin consentimiento") \
-	_(RIV_HINT_SUP,   "c comment  a approve  r return  e escalate  n next  Esc back", "c comentar  a aprobar  r devolver  e escalar  n siguiente  Esc volver") \
-	_(RIV_HINT_FIX,   "Enter fix this question  F10 resubmit  Esc back", "Intro corregir esta pregunta  F10 reenviar  Esc volver") \
-	_(RIV_HINT_READ,  "x withdraw consent (on a referral)  Esc back", "x retirar consentimiento (en una derivación)  Esc volver") \
-	_(RIV_HINT_CONFLICT,"m keep mine  t keep theirs (on a conflict)  Esc back", "m mantener el mío  t mantener el otro (en un conflicto)  Esc volver") \
 	_(RIV_NOTES,      "%zu notes  #%lld",                    "%zu notas  #%lld") \
 	_(RIV_FIX_ONLY,   "Enter fixes the question; F10 resubmits.", "Intro corrige la pregunta; F10 reenvía.") \
 	_(RIV_NOT_YOURS,  "Only a supervisor decides on an interview.", "Solo un supervisor decide sobre una entrevista.") \

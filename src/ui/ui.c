@@ -125,6 +125,21 @@ void ui_draw_title(struct ui *ui, struct ui_screen *scr, const char *title)
 	ui_printf(scr, 0, 0, UI_A_REVERSE | UI_A_BOLD, -1, " senda  %s", title);
 }
 
+void ui_hint_line(const struct ui *ui, const struct ui_hint *h, size_t n, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char keys[64], *comma;
+		ui_keymap_describe(&ui->keymap, h[i].action, keys, sizeof(keys));
+		if ((comma = strchr(keys, ',')))
+			*comma = '\0';	/* the first key says enough */
+		if (!keys[0])
+			continue;
+		strbuf_addf(out, "%s%s %s", out->len ? "  " : "", keys, ui_msg(h[i].word));
+	}
+}
+
 void ui_list_move(int *sel, int *top, int n, int rows, enum ui_action a)
 {
 	switch (a) {

@@ -20,6 +20,7 @@
 #include "ui/screen.h"
 
 struct app;
+struct strbuf;
 struct ui;
 struct view;
 
@@ -142,6 +143,18 @@ void ui_feed_key(struct ui *ui, int key);
 void ui_draw(struct ui *ui);
 /* Lock now: wipe keys, close the store, push the unlock view. */
 void ui_lock(struct ui *ui);
+
+/*
+ * A hint line made from the key map, so it stays true after a [keys]
+ * rebinding: the first key of each action and a word in the console's
+ * language, e.g. "c comment  a approve  Esc back".  An action bound to no
+ * key is left out.
+ */
+struct ui_hint {
+	enum ui_action action;
+	enum ui_msg word;
+};
+void ui_hint_line(const struct ui *ui, const struct ui_hint *h, size_t n, struct strbuf *out);
 
 /* Helpers for list views: keep sel within n and visible in rows. */
 void ui_list_move(int *sel, int *top, int n, int rows, enum ui_action a);

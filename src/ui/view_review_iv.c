@@ -239,6 +239,24 @@ static const char *riv_comment(const struct riv_view *r, const struct riv_line *
 	return c ? c : app_review_comment_at(&r->comments, l->path);
 }
 
+/* The hint line's keys, by what the focused line is (from the key map). */
+static const struct ui_hint riv_hints_sup[] = {
+	{ UI_ACT_COMMENT, UI_MSG_HINT_comment }, { UI_ACT_APPROVE, UI_MSG_HINT_approve },
+	{ UI_ACT_RETURN_IV, UI_MSG_HINT_return }, { UI_ACT_ESCALATE, UI_MSG_HINT_escalate },
+	{ UI_ACT_NEXT_ITEM, UI_MSG_HINT_next }, { UI_ACT_BACK, UI_MSG_HINT_back },
+};
+static const struct ui_hint riv_hints_fix[] = {
+	{ UI_ACT_SELECT, UI_MSG_HINT_fix }, { UI_ACT_RESUBMIT, UI_MSG_HINT_resubmit },
+	{ UI_ACT_BACK, UI_MSG_HINT_back },
+};
+static const struct ui_hint riv_hints_read[] = {
+	{ UI_ACT_REVOKE, UI_MSG_HINT_revoke }, { UI_ACT_BACK, UI_MSG_HINT_back },
+};
+static const struct ui_hint riv_hints_conflict[] = {
+	{ UI_ACT_KEEP_MINE, UI_MSG_HINT_keep_mine }, { UI_ACT_KEEP_THEIRS, UI_MSG_HINT_keep_theirs },
+	{ UI_ACT_BACK, UI_MSG_HINT_back },
+};
+
 static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 {
 	struct riv_view *r = v->priv;
@@ -291,11 +309,17 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		ui_put(scr, scr->rows - 3, 1, UI_A_WARN, -1, r->iv.readonly_note);
 	} else {
 		/* What the keys do on the focused line. */
-		ui_put(scr, scr->rows - 3, 1, UI_A_DIM, -1,
-		       cur && cur->conflict ? M(RIV_HINT_CONFLICT) :
-		       cur && cur->info ? M(RIV_HINT_READ) :
-		       r->caseworker ? M(RIV_HINT_FIX) :
-		       r->cw_device ? M(RIV_HINT_READ) : M(RIV_HINT_SUP));
+		struct strbuf hint = STRBUF_INIT;
+		if (cur && cur->conflict)
+			ui_hint_line(ui, riv_hints_conflict, ARRAY_SIZE(riv_hints_conflict), &hint);
+		else if ((cur && cur->info) || (r->cw_device && !r->caseworker))
+			ui_hint_line(ui, riv_hints_read, ARRAY_SIZE(riv_hints_read), &hint);
+		else if (r->caseworker)
+			ui_hint_line(ui, riv_hints_fix, ARRAY_SIZE(riv_hints_fix), &hint);
+		else
+			ui_hint_line(ui, riv_hints_sup, ARRAY_SIZE(riv_hints_sup), &hint);
+		ui_put(scr, scr->rows - 3, 1, UI_A_DIM, -1, hint.buf);
+		strbuf_release(&hint);
 	}
 }
 

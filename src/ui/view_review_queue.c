@@ -100,7 +100,13 @@ static void rqueue_resume(struct ui *ui, struct view *v)
 
 static void rqueue_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 {
+	static const struct ui_hint rqueue_hints[] = {
+		{ UI_ACT_SELECT, UI_MSG_HINT_open }, { UI_ACT_APPROVE, UI_MSG_HINT_approve },
+		{ UI_ACT_RETURN_IV, UI_MSG_HINT_return }, { UI_ACT_ESCALATE, UI_MSG_HINT_escalate },
+		{ UI_ACT_NEXT_ITEM, UI_MSG_HINT_next },
+	};
 	struct rqueue_view *r = v->priv;
+	struct strbuf hint = STRBUF_INIT;
 	int rows = scr->rows - 5, i;
 
 	ui_draw_title(ui, scr, M(RQ_TITLE));
@@ -137,9 +143,11 @@ static void rqueue_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		int w = ui_put(scr, scr->rows - 4, 0, UI_A_BOLD, 20, M(RQ_FILTER_LINE));
 		ui_line_draw(&r->line, scr, scr->rows - 4, w, scr->cols - w, 0, r->typing);
 	}
-	ui_printf(scr, scr->rows - 3, 1, UI_A_DIM, -1, M(RQ_HINT),
-		  r->f.status < 0 ? (r->f.all ? M(FILTER_ALL) : M(RQ_WAITING)) :
-		  ui_msg_status(store_iv_status_name((enum store_iv_status)r->f.status)));
+	strbuf_addf(&hint, M(RQ_HINT), r->f.status < 0 ? (r->f.all ? M(FILTER_ALL) : M(RQ_WAITING)) :
+		    ui_msg_status(store_iv_status_name((enum store_iv_status)r->f.status)));
+	ui_hint_line(ui, rqueue_hints, ARRAY_SIZE(rqueue_hints), &hint);
+	ui_put(scr, scr->rows - 3, 1, UI_A_DIM, -1, hint.buf);
+	strbuf_release(&hint);
 }
 
 static void rqueue_status(struct ui *ui, struct view *v, char *buf, size_t n)

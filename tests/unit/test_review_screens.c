@@ -74,6 +74,9 @@ static struct app *seeded_app(void)
 	return app;
 }
 
+/* A [keys] rebinding for the next script ("action", "keys"), or none. */
+static const char *bind_action, *bind_keys;
+
 static int run_keys_lang(struct app *app, const char *name, enum ui_lang lang, char **screen)
 {
 	struct ui_options uo = { 0 };
@@ -88,6 +91,9 @@ static int run_keys_lang(struct app *app, const char *name, enum ui_lang lang, c
 	uo.rows = 24;
 	uo.cols = 80;
 	ui_init(&ui, app, &uo);
+	if (bind_action)
+		assert_null(ui_bind(&ui, bind_action, bind_keys));
+	bind_action = bind_keys = NULL;
 	ui_push(&ui, &view_cases_ops, NULL);
 	rc = ui_run(&ui);
 	if (ui.dirty)
@@ -324,7 +330,8 @@ static void test_conflict_caseworker(void **state)
 	app_free(app);
 }
 
-/* The supervisor's side: the queue marks it, `m` keeps the supervisor's. */
+/* The supervisor's side: the queue marks it, `m` (rebound to M here: the
+ * hint line follows [keys]) keeps the supervisor's. */
 static void test_conflict_supervisor(void **state)
 {
 	struct app *app = seeded_app();
@@ -333,6 +340,8 @@ static void test_conflict_supervisor(void **state)
 	(void)state;
 	set_role(app, "supervisor");
 	add_conflict(app, IV_B, "age", "140", "41");
+	bind_action = "keep_mine";
+	bind_keys = "M";
 	if (run_keys(app, "review_conflict_sup", &screen) != 0)
 		fail_msg("script failed; last screen:\n%s", screen);
 	free(screen);
