@@ -321,6 +321,113 @@ static void test_settle_referrals(void **state)
 	app_free(app);
 }
 
+/* One consented referral on interview id, in state `to` (through the store). */
+static void add_ref(struct app *app, const char *id, struct store_referral *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->interview_id = (char *)id;
+	r->rule_id = (char *)"legal";
+	r->service = (char *)"legal_orientation";
+	r->partner = (char *)"";
+	r->urgency = (char *)"normal";
+	r->reason = (char *)"";
+	r->shared_fields = (char *)"[]";
+	r->consent_ok = true;
+	assert_int_equal(store_referral_add(app->store, r), ST_OK);
+}
+
+static enum store_ref_state ref_state(struct app *app, const char *id)
+{
+	struct store_referral r;
+	enum store_ref_state s;
+
+	assert_int_equal(store_referral_get(app->store, id, &r), ST_OK);
+	s = r.state;
+	store_referral_release(&r);
+	return s;
+}
+
+/* Outbox items of kind referral: how many, and how many carry a revoke. */
+static size_t count_referral_items(struct app *app, size_t *revokes)
+{
+	struct store_outbox_list ob = STORE_OUTBOX_LIST_INIT;
+	size_t i, n = 0;
+
+	*revokes = 0;
+	assert_int_equal(store_outbox_list(app->store, 0, &ob), ST_OK);
+	for (i = 0; i < ob.n; i++)
+		if (!strcmp(ob.v[i].kind, "referral")) {
+			n++;
+			*revokes += strstr(ob.v[i].payload, "\"event\":\"revoke\"") != NULL;
+		}
+	store_outbox_list_release(&ob);
+	return n;
+}
+
+/*
+ * Consent withdrawn: a pending referral (held, or queued and not yet
+ * delivered) is revoked and never leaves; a sent or accepted one is
+ * revoked and the server is told; final states refuse, as the table says.
+ */
+static void test_revoke(void **state)
+{
+	struct app *app = new_app();
+	struct store_referral held, queued, sent, accepted, declined;
+	char id[37];
+	size_t revokes;
+	const struct lc_transition *t;
+
+	(void)state;
+	add_iv(app, id, "intake", STORE_IV_SUBMITTED, "{}");
+	add_ref(app, id, &held);
+	assert_int_equal(app_review_referral_hold(app->store, held.id, "{\"service\":\"x\"}"),
+			 ST_OK);
+	add_ref(app, id, &queued);
+	add_ref(app, id, &sent);
+	add_ref(app, id, &accepted);
+	add_ref(app, id, &declined);
+	{
+		char *pl = xasprintf("{\"referral\":\"%s\",\"service\":\"x\"}", queued.id);
+		assert_int_equal(store_outbox_add(app->store, "referral", queued.id, pl, NULL), ST_OK);
+		free(pl);
+	}
+	assert_int_equal(store_referral_set_state(app->store, sent.id, STORE_REF_SENT), ST_OK);
+	assert_int_equal(store_referral_set_state(app->store, accepted.id, STORE_REF_ACCEPTED), ST_OK);
+	assert_int_equal(store_referral_set_state(app->store, declined.id, STORE_REF_DECLINED), ST_OK);
+	assert_int_equal(count_referral_items(app, &revokes), 1);
+
+	/* Pending and held: revoked, the held payload dropped, nothing queued. */
+	assert_int_equal(app_review_revoke(app, held.id), ST_OK);
+	assert_int_equal(ref_state(app, held.id), STORE_REF_REVOKED);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_APPROVED), ST_OK);
+	{
+		size_t n = 9;
+		assert_int_equal(app_review_queue_approved(app->store, &n), ST_OK);
+		assert_int_equal(n, 0);	/* the revoked one is not queued on approval */
+	}
+	/* Pending, queued, not delivered: the item is withdrawn, never sent. */
+	assert_int_equal(app_review_revoke(app, queued.id), ST_OK);
+	assert_int_equal(ref_state(app, queued.id), STORE_REF_REVOKED);
+	assert_int_equal(count_referral_items(app, &revokes), 0);
+	/* Sent, accepted: revoked here and a revoke item for the server. */
+	assert_int_equal(app_review_revoke(app, sent.id), ST_OK);
+	assert_int_equal(app_review_revoke(app, accepted.id), ST_OK);
+	assert_int_equal(ref_state(app, sent.id), STORE_REF_REVOKED);
+	assert_int_equal(ref_state(app, accepted.id), STORE_REF_REVOKED);
+	assert_int_equal(count_referral_items(app, &revokes), 2);
+	assert_int_equal(revokes, 2);
+	/* The table forbids it from declined and from revoked: ST_STATE, nothing queued. */
+	t = lc_find(LC_REFERRAL, "declined", "revoke", 0);
+	assert_null(t);
+	assert_int_equal(app_review_revoke(app, declined.id), ST_STATE);
+	assert_int_equal(app_review_revoke(app, sent.id), ST_STATE);
+	assert_int_equal(ref_state(app, declined.id), STORE_REF_DECLINED);
+	assert_int_equal(count_referral_items(app, &revokes), 2);
+	assert_int_equal(app_review_revoke(app, "00000000-0000-4000-8000-000000000000"),
+			 ST_NOTFOUND);
+	app_free(app);
+}
+
 static void test_returned_first(void **state)
 {
 	struct store_interview_list l = STORE_INTERVIEW_LIST_INIT;
@@ -353,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_escalate),
 		cmocka_unit_test(test_readonly_refused),
 		cmocka_unit_test(test_settle_referrals),
+		cmocka_unit_test(test_revoke),
 		cmocka_unit_test(test_returned_first),
 	};
 
