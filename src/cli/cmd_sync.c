@@ -101,6 +101,18 @@ static void print_summary(const struct sync_stats *s, FILE *f)
 	fputc('\n', f);
 }
 
+static void format_time(int64_t t, char out[20])
+{
+	if (!t) {
+		snprintf(out, 20, "-");
+		return;
+	}
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
+}
+
 /* ---- senda sync [--watch] ---- */
 
 static volatile sig_atomic_t sync_stop;
@@ -231,9 +243,11 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
 	}
+	char *skew_said = NULL;	/* the clock-skew line last printed, to say it once */
 	for (;;) {
 		struct sync_stats stats;
 		int lock = -1;
+		memset(&stats, 0, sizeof(stats));
 		s = sync_lock(cli, &lock);
 		if (s == ST_OK)
 			s = sync_pass(st, &so, &stats);
@@ -248,9 +262,25 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 		if (!watch)
 			break;
 		int64_t wait_ms;
+		bool skew = s == ST_DENIED && stats.skew_server_time;
+		if (!skew) {
+			free(skew_said);
+			skew_said = NULL;
+		}
 		if (s == ST_OK) {
 			sync_backoff_reset(&bo);
 			wait_ms = interval * 1000;
+		} else if (skew) {
+			/* NTP may fix the clock any moment: keep trying, say it once. */
+			wait_ms = sync_backoff_fail(&bo);
+			if (!quiet && (!skew_said || strcmp(skew_said, st_detail(s)))) {
+				char when[20];
+				format_time(stats.skew_server_time, when);
+				fprintf(stderr, "senda: %s (the server's time is %s UTC); "
+					"trying again until it is fixed\n", st_detail(s), when);
+				free(skew_said);
+				skew_said = xstrdup(st_detail(s));
+			}
 		} else if (watch_retryable(s)) {
 			wait_ms = sync_backoff_fail(&bo);
 			if (!quiet)
@@ -266,6 +296,7 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 			break;
 		}
 	}
+	free(skew_said);
 	int rc = 0;
 	if (s != ST_OK)
 		rc = cli_fail(s);
@@ -274,18 +305,6 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 }
 
 /* ---- senda sync log ---- */
-
-static void format_time(int64_t t, char out[20])
-{
-	if (!t) {
-		snprintf(out, 20, "-");
-		return;
-	}
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
-}
 
 /* What `senda sync log` shows: the filters, then the newest `limit` of what passes. */
 struct log_filter {

@@ -111,13 +111,15 @@ static status_t sign_headers(struct sync_client *c, const char *method, const ch
 	return ST_OK;
 }
 
-/* The `error` code of an answer's JSON body, or NULL. */
-static char *answer_code(const struct sync_http_response *resp)
+/* The `error` code of an answer's JSON body, or NULL; its server_time too. */
+static char *answer_code(const struct sync_http_response *resp, int64_t *server_time)
 {
 	struct proto_error_reply er = { 0 };
 	char *code = NULL;
-	if (proto_error_decode(resp->body.buf, resp->body.len, &er) == ST_OK && er.error)
+	if (proto_error_decode(resp->body.buf, resp->body.len, &er) == ST_OK && er.error) {
 		code = xstrdup(er.error);
+		*server_time = er.server_time;
+	}
 	proto_error_reply_release(&er);
 	st_clear();
 	return code;
@@ -146,8 +148,12 @@ status_t sync_signed_request(struct sync_client *c, const char *method,
 			c->stats->requests++;
 		if (s != ST_OK || resp->status != 401 || attempt >= SYNC_MAX_RESIGN)
 			return s;
-		char *code = answer_code(resp);
+		int64_t server_time = 0;
+		char *code = answer_code(resp, &server_time);
 		bool replay = code && !strcmp(code, "replay");
+		/* Noted for `sync --watch`, which waits for the clock to be fixed. */
+		if (code && !strcmp(code, "clock_skew") && c->stats)
+			c->stats->skew_server_time = server_time ? server_time : 1;
 		free(code);
 		if (!replay)
 			return ST_OK;

@@ -88,6 +88,13 @@ struct sync_stats {
 	size_t decisions;	/* decision-feed entries applied */
 	size_t recovered;	/* items found "sending" after a crash */
 	size_t audit;		/* audit items delivered (not in `delivered`) */
+	/*
+	 * Non-zero when the server refused this computer's clock (the pass
+	 * then fails with ST_DENIED): the server's time, for the message.
+	 * A skewed clock gets fixed (NTP) while `sync --watch` runs, so that
+	 * failure is worth another try; a revoked device is not.
+	 */
+	int64_t skew_server_time;
 };
 
 /*
