@@ -325,6 +325,9 @@ static bool item_about(struct store *st, const struct store_outbox_item *it, con
 {
 	if (it->object_id && !strcmp(it->object_id, iv))
 		return true;
+	/* An audit item names many interviews; it is about none of them. */
+	if (!strcmp(it->kind, "audit"))
+		return false;
 	if (it->payload && strstr(it->payload, iv))
 		return true;
 	if (strcmp(it->kind, "referral") || !it->object_id || !*it->object_id)
