@@ -125,6 +125,7 @@
 	_(RIV_OVERALL,    "Overall comment:",                    "Comentario general:") \
 	_(RIV_COMMENT,    "Comment: ",                           "Comentario: ") \
 	_(RIV_REFERRAL,   "referral %s (%s)%s",                  "derivación %s (%s)%s") \
+	_(RIV_FLAGS,      "protection flags",                    "alertas de protección") \
 	_(RIV_NO_CONSENT, ", no consent: stays here",            ", sin consentimiento") \
 	_(RIV_NOTES,      "%zu notes  #%lld",                    "%zu notas  #%lld") \
 	_(RIV_FIX_ONLY,   "Enter fixes the question; F10 resubmits.", "Intro corrige la pregunta; F10 reenvía.") \

@@ -286,7 +286,8 @@ static enum ui_result cases_action(struct ui *ui, struct view *v, enum ui_action
 			return UI_HANDLED;
 		if (a == UI_ACT_DETAILS || cases_read_first(c, &c->all.v[c->shown[c->sel]])) {
 			/* Comments, conflicts, referrals first (view_review_iv.c). */
-			struct view_review_iv_arg rarg = { c->all.v[c->shown[c->sel]].id, NULL };
+			struct view_review_iv_arg rarg = { c->all.v[c->shown[c->sel]].id, NULL,
+								NULL };
 			ui_push(ui, &view_review_iv_ops, &rarg);
 		} else {
 			struct view_interview_arg arg = { c->all.v[c->shown[c->sel]].id,

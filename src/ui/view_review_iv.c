@@ -53,6 +53,7 @@ struct riv_view {
 	bool supervisor;	/* enrolled as a supervisor */
 	size_t n_conflicts;
 	bool confirming;	/* asked whether to revoke lines[sel]'s referral */
+	char *flags;		/* "urgency high, flags gbv uasc" from the queue, or NULL */
 	int sel, top;
 	bool editing;
 	struct ui_line edit;
@@ -186,6 +187,10 @@ static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
 			if (!str_ends_with(al.v[i].path, ":ack"))
 				riv_add(r, al.v[i].path, al.v[i].value, false);
 		riv_info(ui, r);
+		if (r->flags) {
+			riv_add(r, M(RIV_FLAGS), r->flags, false);
+			r->lines[r->n - 1].info = true;
+		}
 	}
 	store_conflict_list_release(&xl);
 	store_answer_list_release(&al);
@@ -199,6 +204,19 @@ static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
 
 static void riv_close(struct ui *ui, struct view *v);
 
+/* What the queue knows beyond the answers: urgency and protection flags. */
+static char *riv_flags_text(const struct app_review_item *it)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t k;
+
+	for (k = 0; k < it->n_flags; k++)
+		strbuf_addf(&sb, "%s%s", k ? " " : "", it->flags[k]);
+	strbuf_addf(&sb, "%s(%s %s)", sb.len ? "  " : "-  ", M(RQ_COL_URGENCY),
+		    view_review_urgency(it));
+	return strbuf_detach(&sb, NULL);
+}
+
 static bool riv_open(struct ui *ui, struct view *v, void *arg)
 {
 	const struct view_review_iv_arg *a = arg;
@@ -211,6 +229,8 @@ static bool riv_open(struct ui *ui, struct view *v, void *arg)
 	r->open_next = a->open_next;
 	ui_line_init(&r->edit);
 	r->edit.max_bytes = 1000;
+	if (a->item)
+		r->flags = riv_flags_text(a->item);
 	st = riv_load(ui, r, a->id);
 	if (r->n_conflicts)
 		r->sel = 1;	/* on the first conflict */
@@ -582,6 +602,7 @@ static void riv_close(struct ui *ui, struct view *v)
 	store_interview_release(&r->iv);
 	app_review_draft_release(&r->draft);
 	ui_line_release(&r->edit);
+	free(r->flags);
 	free(r);
 }
 

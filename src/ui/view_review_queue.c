@@ -31,7 +31,14 @@ struct rqueue_view {
 	char cur_id[37];	/* keep the selection on the same interview */
 };
 
-static const char *const urgency_words[] = { "high", "normal", "low" };
+const char *view_review_urgency(const struct app_review_item *it)
+{
+	static const char *const urgency_words[] = { "high", "normal", "low" };
+
+	if (it->escalated)
+		return M(URG_escalated);
+	return ui_msg_urgency(urgency_words[it->urgency]);
+}
 
 /* A list refresh: the queue, and which interviews have open conflicts. */
 static void rqueue_load(struct ui *ui, struct rqueue_view *r)
@@ -82,6 +89,7 @@ static void rqueue_open_item(struct ui *ui, struct rqueue_view *r)
 	memcpy(r->cur_id, it->iv.id, sizeof(r->cur_id));
 	arg.id = it->iv.id;
 	arg.open_next = &r->open_next;
+	arg.item = it;
 	ui_push(ui, &view_review_iv_ops, &arg);
 }
 
@@ -131,7 +139,7 @@ static void rqueue_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 			ui_put(scr, row, 5, attr | UI_A_ERROR, 1, "≠");
 		ui_put(scr, row, 6, attr, 12, ui_msg_status(store_iv_status_name(it->iv.status)));
 		ui_put(scr, row, 18, attr | (it->urgency == APP_URG_HIGH ? UI_A_WARN : 0), 8,
-		       it->escalated ? M(URG_escalated) : ui_msg_urgency(urgency_words[it->urgency]));
+		       view_review_urgency(it));
 		ui_put(scr, row, 27, attr, 10, it->iv.form_id ? it->iv.form_id : "");
 		ui_put(scr, row, 38, attr, 8, *it->caseworker ? it->caseworker : "-");
 		for (k = 0; k < it->n_flags; k++)
