@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# A crossed edit seen and resolved in a real console (tmux, issue 8): the
+# A crossed edit seen and resolved in real consoles (tmux, issue 8): the
 # supervisor approves while the caseworker's amendment of the age is on
 # its way; after the pull, the supervisor's queue and case list mark the
 # interview with ≠, the interview view shows the age with both values,
 # and `t` keeps the caseworker's value.  The store then has the value
-# picked, no open conflict, and the resolution in its audit trail.
+# picked, no open conflict, and the resolution in its audit trail.  After
+# the approval reaches the server, the caseworker's device gets the
+# conflict too: its case list marks the approved interview, Enter shows
+# the age with its value and the supervisor's, and `m` keeps its own.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/sync-lib.sh"
 
@@ -12,7 +15,9 @@ FORM=$TOP/tests/forms/console/mini.ini
 srv_start
 client_new cw t1 caseworker
 client_new sup t1 supervisor
-printf '[forms]\ndir = %s\n' "$TOP/tests/forms/console" >>"$TMPDIR/sup.ini"
+for n in cw sup; do
+	printf '[forms]\ndir = %s\n' "$TOP/tests/forms/console" >>"$TMPDIR/$n.ini"
+done
 
 printf '{"consent":true,"given_name":"Ana","age":34,"nationality":"cuba"}\n' >"$TMPDIR/a.json"
 expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/a.json" --save
@@ -28,12 +33,17 @@ expect_exit 0 client cw sync
 expect_exit 0 client sup review pull
 expect_contains "conflict counted" "1 conflicts" "$out"
 
-SENDA_HOME=$TMPDIR/sup/data tmux_start "$SENDA" --config "$TMPDIR/sup.ini"
-trap 'rc=$?; tmux_stop; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
-tmux_wait "Passphrase:"
-tmux_text "$SYNC_PASS"
-tmux_keys Enter
-tmux_wait "Interviews"
+# console NAME: start NAME's console in tmux and unlock it.
+console() {
+	SENDA_HOME=$TMPDIR/$1/data tmux_start "$SENDA" --config "$TMPDIR/$1.ini"
+	trap 'rc=$?; tmux_stop; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
+	tmux_wait "Passphrase:"
+	tmux_text "$SYNC_PASS"
+	tmux_keys Enter
+	tmux_wait "Interviews"
+}
+
+console sup
 # The case list marks it beside the status.
 tmux_wait "≠approved"
 tmux_keys R
@@ -65,3 +75,26 @@ expect_contains "picked theirs" "age                          43" "$out"
 expect_exit 0 client sup audit log
 expect_contains "resolution audited" "conflict.resolve" "$out"
 expect_exit 0 client sup audit verify
+
+# The approval reaches the server after the amendment: the caseworker's
+# device gets the conflict, its value against the approved one.
+expect_exit 0 client sup sync
+expect_exit 0 client cw sync
+console cw
+tmux_wait "≠approved"
+tmux_keys Enter
+tmux_wait "Interview 1  mini  approved  1 open conflicts"
+tmux_wait "age                      ≠ yours: 43 | supervisor's: 34"
+tmux_keys m
+tmux_wait "Kept your value at age."
+tmux_wait_gone "open conflicts"
+tmux_keys Escape
+tmux_wait "Interviews"
+tmux_wait_gone "≠"
+tmux_keys q
+expect_eq "exit status" 0 "$(tmux_exit_status)"
+expect_exit 0 client cw review conflicts
+expect_contains "none left on the caseworker's side" "0 open conflicts" "$out"
+expect_exit 0 client cw review show 1
+expect_contains "kept mine" "age                          43" "$out"
+expect_exit 0 client cw audit verify
