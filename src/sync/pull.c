@@ -280,7 +280,8 @@ status_t sync_pull(struct sync_client *c)
 		s = store_begin(st);
 		for (size_t i = 0; s == ST_OK && i < f.n; i++)
 			apply_entry(c, &f.v[i]);
-		if (s == ST_OK && f.n) {
+		/* After a 410, even an empty feed moves our place (to its start). */
+		if (s == ST_OK && (f.n || restarted)) {
 			char cur[32];
 			snprintf(cur, sizeof(cur), "%lld", (long long)f.cursor);
 			s = store_kv_set(st, SYNC_KV_CURSOR, cur);

@@ -121,9 +121,9 @@ ledger_count() {
 
 # srv_check NAME...: the server holds each item the clients' fills queued
 # exactly once, and besides them only the audit items their ledgers show
-# delivered.  Run after srv_stop.
+# delivered (and SRV_CHECK_EXTRA more, sent by other means).  Run after srv_stop.
 srv_check() {
-	local extra=0 c n ids=()
+	local extra=${SRV_CHECK_EXTRA:-0} c n ids=()
 	for c; do
 		n=$(ledger_count "$c" delivered audit)
 		extra=$((extra + n))
