@@ -165,6 +165,28 @@ static void sync_unlock(int fd)
 		close(fd);
 }
 
+/*
+ * One more push, no pull: the approved referrals app_review_after_sync just
+ * queued.  Its counts join the pass's, so the summary covers both.
+ */
+static status_t sync_push_again(struct store *st, const struct sync_opts *so,
+				struct sync_stats *stats)
+{
+	struct sync_opts o = *so;
+	struct sync_stats more;
+	o.pull = false;
+	status_t s = sync_pass(st, &o, &more);
+	stats->delivered += more.delivered;
+	stats->duplicate += more.duplicate;
+	stats->quarantined += more.quarantined;
+	stats->audit += more.audit;
+	stats->requests += more.requests;
+	stats->retry = more.retry;
+	if (more.skew_server_time)
+		stats->skew_server_time = more.skew_server_time;
+	return s;
+}
+
 /* Failures worth another attempt in --watch; the rest need a person. */
 static bool watch_retryable(status_t s)
 {
@@ -252,8 +274,12 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 		if (s == ST_OK)
 			s = sync_pass(st, &so, &stats);
 		/* A supervisor's queue and sent referrals come with every pass. */
+		size_t queued = 0;
 		if (s == ST_OK && so.pull)
-			s = app_review_after_sync(st, so.server_url, so.timeout_s, NULL, NULL, NULL);
+			s = app_review_after_sync(st, so.server_url, so.timeout_s, NULL, NULL, &queued);
+		/* Referrals the pull showed approved leave in this same pass. */
+		if (s == ST_OK && queued)
+			s = sync_push_again(st, &so, &stats);
 		sync_unlock(lock);
 		bar_clear(&out);
 		bool tty = isatty(STDOUT_FILENO);
