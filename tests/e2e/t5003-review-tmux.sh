@@ -76,6 +76,19 @@ tmux_keys Enter
 tmux_wait "What do you need?"
 tmux_keys 3 Enter
 tmux_wait "Travelling group member"
+# a child in the group makes the legal referral urgent (the rule says so)
+tmux_keys Enter
+tmux_wait "No members yet"
+tmux_keys a
+tmux_wait "Member's name"
+tmux_text "Luis"
+tmux_keys Enter
+tmux_wait "Member's age"
+tmux_text "9"
+tmux_keys Enter
+tmux_wait "Luis"
+tmux_keys Escape
+tmux_wait "members: 1"
 tmux_keys Tab
 tmux_wait "Are you afraid to go back?"
 tmux_keys y
@@ -84,7 +97,7 @@ tmux_keys y
 tmux_wait "Nothing is missing"
 tmux_keys F10
 tmux_wait "Interview finished and queued for sync."
-tmux_wait "legal_orientation - Legal aid clinic"
+tmux_wait "legal_orientation - Legal aid clinic   urgency: high"
 tmux_keys Escape
 tmux_wait "Interviews"
 tmux_wait "completed"
@@ -96,7 +109,8 @@ expect_exit 0 client sup sync
 console sup
 tmux_keys R
 tmux_wait "Review queue"
-tmux_wait "submitted"
+# the urgency the caseworker's device sent (meta): its referral's, high
+tmux_wait "submitted   high     mini"
 tmux_keys Enter
 tmux_wait "Overall comment:"
 tmux_wait "Pérez"
@@ -156,7 +170,7 @@ console cw
 tmux_wait "approved"
 tmux_keys Enter
 tmux_wait "Interview 1  mini  approved"
-tmux_wait "legal_orientation        referral sent (normal)"
+tmux_wait "legal_orientation        referral sent (high)"
 tmux_keys Escape
 tmux_wait "Interviews"
 quit_console
