@@ -797,3 +797,18 @@ status_t app_review_queue_approved(struct store *db, size_t *queued)
 		log_info("review: %zu referrals queued after approval", n);
 	return st;
 }
+
+/* ---- conflicts: what the other side did ---- */
+
+char *app_review_conflict_note(struct store *db, const struct store_conflict *x)
+{
+	char *key = sync_conflict_note_key(x->interview_id, x->path), *note = NULL;
+
+	if (store_kv_get(db, key, &note) != ST_OK) {
+		st_clear();
+		free(note);
+		note = NULL;
+	}
+	free(key);
+	return note;
+}

@@ -157,6 +157,14 @@ status_t app_review_referral_hold(struct store *st, const char *referral_id,
  */
 status_t app_review_queue_approved(struct store *st, size_t *queued);
 
+/*
+ * What the other side did about a conflict, when its "resolved" feed entry
+ * arrived ("the supervisor (0b7e12ab) took this device's value"), or NULL;
+ * malloc'd.  The conflict itself stays open until a person here resolves
+ * it: nothing is overwritten.
+ */
+char *app_review_conflict_note(struct store *st, const struct store_conflict *x);
+
 struct sync_review_stats;
 /*
  * What review needs after each successful sync pass, whichever command

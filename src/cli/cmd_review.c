@@ -317,11 +317,17 @@ static int review_show(struct cli *cli, int argc, char **argv)
 			       store_ref_state_name(rl.v[i].state),
 			       rl.v[i].consent_ok ? "" : " (no consent: stays on this device)",
 			       rl.v[i].rule_id ? rl.v[i].rule_id : "?", rl.v[i].id);
-		for (i = 0; i < xl.n; i++)
-			printf("conflict %.8s at %s: here '%s', theirs '%s'\n", xl.v[i].id,
+		for (i = 0; i < xl.n; i++) {
+			char *note = app_review_conflict_note(rc.st, &xl.v[i]);
+			printf("conflict %.8s at %s: here '%s', theirs '%s'", xl.v[i].id,
 			       *xl.v[i].path ? xl.v[i].path : "(status)",
 			       xl.v[i].local_value ? xl.v[i].local_value : "-",
 			       xl.v[i].remote_value ? xl.v[i].remote_value : "-");
+			if (note)
+				printf("  (resolved there: %s)", note);
+			putchar('\n');
+			free(note);
+		}
 		store_audit_add(rc.st, "interview.view", iv.id, "review show");
 		st_clear();
 	}
@@ -418,11 +424,17 @@ static int review_conflicts(struct cli *cli, int argc, char **argv)
 		s = find_interview(&rc, argv[1], &iv);
 	if (s == ST_OK)
 		s = store_conflicts_load(rc.st, argc == 2 ? iv.id : NULL, true, &xl);
-	for (i = 0; s == ST_OK && i < xl.n; i++)
-		printf("%s  %.8s  %-24s here: %s  theirs: %s\n", xl.v[i].id, xl.v[i].interview_id,
-		       *xl.v[i].path ? xl.v[i].path : "(status)",
+	for (i = 0; s == ST_OK && i < xl.n; i++) {
+		char *note = app_review_conflict_note(rc.st, &xl.v[i]);
+		printf("%s  %.8s  %-24s here: %s  theirs: %s", xl.v[i].id,
+		       xl.v[i].interview_id, *xl.v[i].path ? xl.v[i].path : "(status)",
 		       xl.v[i].local_value ? xl.v[i].local_value : "-",
 		       xl.v[i].remote_value ? xl.v[i].remote_value : "-");
+		if (note)
+			printf("  (resolved there: %s)", note);
+		putchar('\n');
+		free(note);
+	}
 	if (s == ST_OK)
 		printf("%zu open conflicts\n", xl.n);
 	store_conflict_list_release(&xl);

@@ -43,7 +43,8 @@
 	_(AMENDMENT, "amendment") \
 	_(REFERRAL,  "referral") \
 	_(AUDIT,     "audit") \
-	_(DECISION,  "decision")
+	_(DECISION,  "decision") \
+	_(RESOLUTION, "resolution")
 
 enum proto_kind {
 #define PROTO_KIND_ENUM_(name, str) PROTO_KIND_##name,

@@ -509,6 +509,66 @@ status_t srv_referral_list(struct srv *s, const char *team, sdb_referral_fn fn, 
 	return st;
 }
 
+/* ---- conflict resolutions ---- */
+
+struct relay_ctx {
+	struct ingest *in;
+	const char *team, *interview, *payload;
+	status_t st;
+};
+
+/* Each active supervisor of the team gets the entry. */
+static status_t relay_supervisor(void *ctx, const struct sdb_device *d)
+{
+	struct relay_ctx *r = ctx;
+
+	if (r->st == ST_OK && !d->revoked && !strcmp(d->role, "supervisor") &&
+	    !strcmp(d->team, r->team) && strcmp(d->id, r->in->dev->id))
+		r->st = feed_device(r->in, d->id, r->interview, "resolved", r->payload);
+	return r->st;
+}
+
+/*
+ * One side resolved a conflict ({"path","resolution","by"}, never the
+ * value).  The other side learns it through a "resolved" feed entry: the
+ * owning device when a supervisor resolved it, the team's supervisors when
+ * the owner did.  Their own conflict stays for a person there.
+ */
+static status_t ingest_resolution(struct ingest *in, const struct proto_item *it,
+				  struct item_outcome *out)
+{
+	struct sdb_interview iv;
+	json_t *p, *q;
+	char *text;
+	bool go;
+	status_t st = need_interview(in, it, &iv, out, &go);
+
+	if (st != ST_OK || !go)
+		return st;
+	p = json_loadb(it->payload, it->payload_len, 0, NULL);
+	if (!json_is_string(json_object_get(p, "path")) ||
+	    !json_is_string(json_object_get(p, "resolution"))) {
+		json_decref(p);
+		reject(out, xstrdup("payload.path, payload.resolution: must be strings"));
+		return ST_OK;
+	}
+	st = store_item(in, it, out);
+	q = json_pack("{s:O, s:O, s:s, s:s}", "path", json_object_get(p, "path"),
+		      "resolution", json_object_get(p, "resolution"), "device", in->dev->id,
+		      "role", in->dev->role);
+	text = json_dumps(q, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(q);
+	json_decref(p);
+	if (st == ST_OK && strcmp(iv.owner, in->dev->id)) {
+		st = feed_device(in, iv.owner, iv.id, "resolved", text);
+	} else if (st == ST_OK) {
+		struct relay_ctx r = { in, iv.team, iv.id, text, ST_OK };
+		st = BE(in)->device_list(IMPL(in), relay_supervisor, &r);
+	}
+	free(text);
+	return st;
+}
+
 /* What storing a new item means, per kind. */
 static status_t (*const ingest_by_kind[PROTO_KIND_COUNT])(struct ingest *in,
 							  const struct proto_item *it,
@@ -518,6 +578,7 @@ static status_t (*const ingest_by_kind[PROTO_KIND_COUNT])(struct ingest *in,
 	[PROTO_KIND_REFERRAL] = ingest_referral,
 	[PROTO_KIND_AUDIT] = ingest_attached,
 	[PROTO_KIND_DECISION] = ingest_decision,
+	[PROTO_KIND_RESOLUTION] = ingest_resolution,
 };
 
 static status_t ingest_one(struct ingest *in, const struct proto_item *it, char *precheck,

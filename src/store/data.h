@@ -540,9 +540,10 @@ status_t store_conflicts_load(struct store *st, const char *interview_id,
 /*
  * Resolve a conflict: in one transaction the answer at its path becomes
  * value (NULL clears it; skipped for a status conflict, path "") and the
- * conflict is closed with resolution "local", "remote" or "other".  The
- * edit counts as an amendment.  ST_STATE if already resolved or the
- * interview is read-only.
+ * conflict is closed with resolution "local", "remote" or "other", and a
+ * "resolution" outbox item {"by","path","resolution"} (never the value)
+ * tells the other side.  The edit counts as an amendment.  ST_STATE if
+ * already resolved or the interview is read-only.
  */
 status_t store_conflict_resolve(struct store *st, const char *id,
 				const char *value, const char *resolution);

@@ -103,6 +103,30 @@ status_t store_conflicts_load(struct store *st, const char *interview_id,
 
 static const char *const conflict_resolutions[] = { "local", "remote", "other" };
 
+/* {"by":actor,"path":path,"resolution":r}, canonical (sorted, compact). */
+static char *resolution_payload(const char *path, const char *resolution)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *parts[3][2] = {
+		{ "by", data_actor() }, { "path", path }, { "resolution", resolution },
+	};
+
+	strbuf_addch(&sb, '{');
+	for (size_t i = 0; i < 3; i++) {
+		strbuf_addf(&sb, "%s\"%s\":\"", i ? "," : "", parts[i][0]);
+		/* Paths and actors are ids ("members[2].age"), but quote safely. */
+		for (const char *c = parts[i][1]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				strbuf_addch(&sb, '\\');
+			if ((unsigned char)*c >= 0x20)
+				strbuf_addch(&sb, *c);
+		}
+		strbuf_addch(&sb, '"');
+	}
+	strbuf_addch(&sb, '}');
+	return strbuf_detach(&sb, NULL);
+}
+
 status_t store_conflict_resolve(struct store *st, const char *id,
 				const char *value, const char *resolution)
 {
@@ -161,6 +185,16 @@ status_t store_conflict_resolve(struct store *st, const char *id,
 	if (!ret)
 		ret = audit_append(st, "conflict.resolve", id, "interview %s at %s: %s", iv,
 				   *path ? path : "(status)", resolution);
+	/*
+	 * The other side learns it was resolved, how and by whom, never the
+	 * value: the server relays this to the other device, whose own
+	 * conflict stays for a person there (nothing is overwritten).
+	 */
+	if (!ret) {
+		char *pl = resolution_payload(path, resolution);
+		ret = store_outbox_add(st, "resolution", iv, pl, NULL);
+		free(pl);
+	}
 	free(iv);
 	free(path);
 	return data_tx_end(&tx, ret);

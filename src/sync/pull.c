@@ -176,6 +176,34 @@ static void on_conflict(struct store *st, const struct proto_decision *d, json_t
 	store_conflict_list_release(&known);
 }
 
+/*
+ * The other side resolved a conflict on this interview: say so beside the
+ * open conflict here (kv, read by `senda review conflicts` and show) and
+ * in the audit trail.  The conflict stays open: a person here decides;
+ * nothing is overwritten.
+ */
+static void on_resolved(struct store *st, const struct proto_decision *d, json_t *pl)
+{
+	const char *path = jstr(pl, "path"), *how = jstr(pl, "resolution");
+	const char *role = jstr(pl, "role"), *dev = jstr(pl, "device");
+	char *key, *note, *detail;
+
+	if (!*d->interview || !path || !how)
+		return;
+	key = sync_conflict_note_key(d->interview, path);
+	note = xasprintf("the %s (%.8s) %s", role ? role : "device", dev ? dev : "?",
+			 !strcmp(how, "local") ? "kept its own value" :
+			 !strcmp(how, "remote") ? "took this device's value" : "chose another value");
+	detail = xasprintf("%s resolved %s by %s", *path ? path : "(status)", how,
+			   role ? role : "device");
+	if (store_kv_set(st, key, note) != ST_OK ||
+	    store_audit_add(st, "conflict.other_side", d->interview, detail) != ST_OK)
+		st_clear();
+	free(detail);
+	free(note);
+	free(key);
+}
+
 static const struct {
 	const char *kind;
 	void (*apply)(struct store *st, const struct proto_decision *d, json_t *pl);
@@ -187,6 +215,7 @@ static const struct {
 	{ "reassigned", on_reassigned },
 	{ "referral", on_referral },
 	{ "conflict", on_conflict },
+	{ "resolved", on_resolved },
 	/* Kinds we do not know: kept by the server, skipped here. */
 };
 

@@ -25,6 +25,11 @@
 #define REVIEW_PULL_LIMIT 200
 #define REVIEW_PULL_MAX_PAGES 10000
 
+char *sync_conflict_note_key(const char *interview, const char *path)
+{
+	return xasprintf("conflict.other.%s.%s", interview, path);
+}
+
 /* An answer as the store keeps it: the text form_value_format() writes. */
 char *sync_review_answer_text(struct json_t *v)
 {

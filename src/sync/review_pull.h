@@ -46,6 +46,13 @@ status_t sync_review_apply(struct store *st, const char *kind, const char *inter
 			   const char *device, int64_t at, const char *payload,
 			   struct sync_review_stats *stats);
 
+/*
+ * The sync-state key holding what the other side did about the conflict
+ * at path of an interview ("supervisor 0b7e12ab kept their value"); set
+ * when its "resolved" feed entry arrives (malloc'd).
+ */
+char *sync_conflict_note_key(const char *interview, const char *path);
+
 struct json_t;
 /*
  * An answer's JSON value as the store keeps it ("yes"/"no", numbers in

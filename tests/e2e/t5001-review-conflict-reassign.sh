@@ -51,10 +51,18 @@ expect_contains "approved on the caseworker's side" "mini  approved" "$out"
 expect_contains "conflict on the caseworker's side" "at age: here '43', theirs '34'" "$out"
 expect_exit 0 client cw review conflicts
 expect_contains "one open here" "1 open conflicts" "$out"
+# The supervisor resolved it (took the caseworker's value): the caseworker
+# is told, and by whom, but its own conflict stays for a person here.
+expect_contains "told how the other side resolved it" \
+	"(resolved there: the supervisor (" "$out"
+expect_contains "which value" "took this device's value)" "$out"
 cwcid=$(awk '/ age / { print $1 }' <<<"$out")
 expect_exit 0 client cw review resolve "$cwcid" local
 expect_exit 0 client cw review conflicts
 expect_contains "resolved here" "0 open conflicts" "$out"
+expect_exit 0 client cw sync
+expect_exit 0 client cw sync log --all --kind resolution
+expect_contains "the resolution went out" " resolution delivered" "$out"
 
 # The other order: the approval reaches the server first, the amendment
 # after it.  Both devices get the conflict; the interview stays approved.
@@ -75,6 +83,15 @@ expect_exit 0 client sup review pull
 expect_contains "second: supervisor's conflict" "1 conflicts" "$out"
 expect_exit 0 client sup review show 2
 expect_contains "second: both values" "at age: here '40', theirs '41'" "$out"
+# This time the caseworker resolves first; the supervisor learns it.
+expect_exit 0 client cw review conflicts 2
+cwcid2=$(awk '/ age / { print $1 }' <<<"$out")
+expect_exit 0 client cw review resolve "$cwcid2" remote
+expect_exit 0 client cw sync
+expect_exit 0 client sup sync
+expect_exit 0 client sup review conflicts 2
+expect_contains "supervisor told" "(resolved there: the caseworker (" "$out"
+expect_contains "still open there" "1 open conflicts" "$out"
 
 # Reassignment to the second laptop.
 dev2=$("$SENDA_SERVER" devices --data "$SRV_DIR" list | awk '/second-laptop/ { print $1 }')
