@@ -571,10 +571,10 @@ status_t server_db_stream_bounds(struct server_db *db, const char *stream,
 	return st;
 }
 
-status_t server_db_stream_read(struct server_db *db, const char *stream, int64_t after,
-			       int limit, sdb_entry_fn fn, void *ctx)
+/* Hand each row of s (seq,id,interview,kind,at,payload,device,hash) to fn. */
+static status_t sdb_each_entry(struct server_db *db, sqlite3_stmt *s, sdb_entry_fn fn,
+			       void *ctx, const char *what)
 {
-	sqlite3_stmt *s = sdb_bind(db, SDB_STREAM_READ, "sii", stream, after, (int64_t)limit);
 	status_t st = ST_OK;
 	int rc;
 
@@ -592,35 +592,23 @@ status_t server_db_stream_read(struct server_db *db, const char *stream, int64_t
 		st = fn(ctx, &e);
 	}
 	if (st == ST_OK && rc != SQLITE_DONE)
-		st = sdb_fail(db, "reading a stream");
+		st = sdb_fail(db, what);
 	sqlite3_reset(s);
 	return st;
+}
+
+status_t server_db_stream_read(struct server_db *db, const char *stream, int64_t after,
+			       int limit, sdb_entry_fn fn, void *ctx)
+{
+	return sdb_each_entry(db, sdb_bind(db, SDB_STREAM_READ, "sii", stream, after,
+					   (int64_t)limit), fn, ctx, "reading a stream");
 }
 
 status_t server_db_items_of_kind(struct server_db *db, const char *kind, sdb_entry_fn fn,
 				 void *ctx)
 {
-	sqlite3_stmt *s = sdb_bind(db, SDB_ITEM_KIND, "s", kind);
-	status_t st = ST_OK;
-	int rc;
-
-	while (st == ST_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sdb_entry e = {
-			.seq = sqlite3_column_int64(s, 0),
-			.id = col_text(s, 1),
-			.interview = col_text(s, 2),
-			.kind = col_text(s, 3),
-			.at = sqlite3_column_int64(s, 4),
-			.payload = col_text(s, 5),
-			.device = col_text(s, 6),
-			.hash = col_text(s, 7),
-		};
-		st = fn(ctx, &e);
-	}
-	if (st == ST_OK && rc != SQLITE_DONE)
-		st = sdb_fail(db, "reading items");
-	sqlite3_reset(s);
-	return st;
+	return sdb_each_entry(db, sdb_bind(db, SDB_ITEM_KIND, "s", kind), fn, ctx,
+			      "reading items");
 }
 
 status_t server_db_stream_prune(struct server_db *db, int64_t before)

@@ -12,6 +12,8 @@
 #   client NAME ARGS...  run senda as that client (passphrase on fd 0)
 #   fill NAME ARGS...    sync-fill on that client's store (ids in $TMPDIR/NAME.ids)
 #   srv_check NAME...    sync-srvcheck over those clients' ids (server stopped)
+#   log_wait FILE RE [N [SECONDS]]  until FILE has N lines matching RE
+#   watch_stop_delivered PID  a batch stored, then SIGTERM a sync --watch
 
 TOOLS=$BUILD/tools
 SYNC_PASS=correct-horse-battery
@@ -130,4 +132,25 @@ srv_check() {
 		ids+=("$TMPDIR/$c.ids")
 	done
 	"$TOOLS/sync-srvcheck" --data "$SRV_DIR" --extra "$extra" "${ids[@]}"
+}
+
+# log_wait FILE REGEX [COUNT [SECONDS]]: wait until FILE holds COUNT (1)
+# lines matching REGEX; false after SECONDS (15).
+log_wait() {
+	local i
+	for ((i = 0; i < ${4:-15} * 10; i++)); do
+		[ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# watch_stop_delivered PID: once the server stored a batch, stop that
+# `senda sync --watch` with SIGTERM; it must end cleanly (exit 0).
+watch_stop_delivered() {
+	local rc=0
+	log_wait "$TMPDIR/srv.log" 'POST /v1/batches -> 200' 1 30
+	kill -TERM "$1"
+	wait "$1" || rc=$?
+	expect_eq "--watch exit on SIGTERM" 0 "$rc"
 }

@@ -20,11 +20,7 @@ unset SENDA_NOW
 echo "$SYNC_PASS" | SENDA_HOME=$TMPDIR/c1/data "$SENDA" --config "$TMPDIR/c1.ini" \
 	--passphrase-fd 0 sync --watch --interval 1s 2>"$TMPDIR/watch.err" &
 watch=$!
-for _ in $(seq 200); do
-	[ "$(grep -c 'POST /v1/batches -> 401' "$TMPDIR/srv.log")" -ge 3 ] && break
-	kill -0 "$watch" 2>/dev/null || break
-	sleep 0.1
-done
+log_wait "$TMPDIR/srv.log" 'POST /v1/batches -> 401' 3 20
 kill -0 "$watch" 2>/dev/null || fail "--watch stopped on clock skew: $(cat "$TMPDIR/watch.err")"
 tries=$(grep -c 'POST /v1/batches -> 401' "$TMPDIR/srv.log")
 [ "$tries" -ge 3 ] || fail "--watch did not keep trying ($tries tries)"
@@ -36,13 +32,7 @@ expect_eq "nothing else said" 1 "$(wc -l <"$TMPDIR/watch.err")"
 # The clocks agree again (here: the server's is fixed): delivered.
 srv_stop
 srv_start
-for _ in $(seq 300); do
-	grep -q 'POST /v1/batches -> 200' "$TMPDIR/srv.log" && break
-	sleep 0.1
-done
-kill -TERM "$watch"
-wait "$watch" && rc=0 || rc=$?
-expect_eq "--watch exit on SIGTERM" 0 "$rc"
+watch_stop_delivered "$watch"
 expect_eq "all delivered" 2 "$(ledger_count c1 delivered)"
 
 # Revoked: the loop stops at once, with the message, exit 77.
