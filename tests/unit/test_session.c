@@ -275,6 +275,106 @@ static void test_returned_resubmits_as_amendment(void **state)
 }
 
 /* A wrong passphrase makes the next try wait longer each time; the right one resets it. */
+/* The state of the referral made by rule on interview id. */
+static enum store_ref_state rule_state(struct app *app, const char *id, const char *rule)
+{
+	struct store_referral_list rl = STORE_REFERRAL_LIST_INIT;
+	enum store_ref_state st = STORE_REF_N_STATES;
+	size_t i, n = 0;
+
+	assert_int_equal(store_referrals_load(app->store, id, &rl), ST_OK);
+	for (i = 0; i < rl.n; i++)
+		if (!strcmp(rl.v[i].rule_id, rule)) {
+			st = rl.v[i].state;
+			n++;
+		}
+	assert_int_equal(n, 1);	/* never made twice */
+	store_referral_list_release(&rl);
+	return st;
+}
+
+/*
+ * Returned and resubmitted with other answers: the referrals follow the
+ * latest ones.  Consent withdrawn revokes the pending referral; a rule
+ * that no longer fires revokes its referral; on approval only what is
+ * still consented is queued, with the latest shared values.
+ */
+static void test_resubmit_follows_answers(void **state)
+{
+	struct app *app = new_app();
+	struct app_session *s;
+	struct store_outbox_list ob = STORE_OUTBOX_LIST_INIT;
+	char id[37];
+	size_t queued, i;
+
+	(void)state;
+	assert_int_equal(app_session_new(app, "mini", "en", NULL, &s), ST_OK);
+	memcpy(id, s->iv.id, sizeof(id));
+	fill_minimum(s);
+	answer(s, "fear", "yes");
+	answer(s, "share_legal", "yes");
+	answer(s, "needs", "shelter");
+	assert_int_equal(app_session_finish(s), ST_OK);
+	app_session_free(s);
+	assert_int_equal(rule_state(app, id, "legal"), STORE_REF_PENDING);
+	assert_int_equal(rule_state(app, id, "shelter"), STORE_REF_PENDING);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_SUBMITTED), ST_OK);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_RETURNED), ST_OK);
+
+	/* Fixed: no more fear (the legal rule stops firing), a new name. */
+	assert_int_equal(app_session_resume(app, id, &s), ST_OK);
+	answer(s, "fear", "no");
+	answer(s, "given_name", "Anabel");
+	assert_int_equal(app_review_resubmit(s), ST_OK);
+	assert_int_equal(s->iv.status, STORE_IV_RESUBMITTED);
+	app_session_free(s);
+	assert_int_equal(rule_state(app, id, "legal"), STORE_REF_REVOKED);
+	assert_int_equal(rule_state(app, id, "shelter"), STORE_REF_PENDING);
+	assert_int_equal(count_outbox(app, "referral"), 0);
+
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_APPROVED), ST_OK);
+	assert_int_equal(app_review_queue_approved(app->store, &queued), ST_OK);
+	assert_int_equal(queued, 1);
+	assert_int_equal(store_outbox_list(app->store, 0, &ob), ST_OK);
+	for (i = 0; i < ob.n; i++)
+		if (!strcmp(ob.v[i].kind, "referral")) {
+			assert_non_null(strstr(ob.v[i].payload, "\"service\":\"shelter\""));
+			assert_non_null(strstr(ob.v[i].payload, "Anabel"));	/* the latest */
+		}
+	store_outbox_list_release(&ob);
+	app_free(app);
+}
+
+/* Consent withdrawn at resubmission: the pending referral is revoked. */
+static void test_resubmit_consent_withdrawn(void **state)
+{
+	struct app *app = new_app();
+	struct app_session *s;
+	char id[37];
+	size_t queued;
+
+	(void)state;
+	assert_int_equal(app_session_new(app, "mini", "en", NULL, &s), ST_OK);
+	memcpy(id, s->iv.id, sizeof(id));
+	fill_minimum(s);
+	answer(s, "fear", "yes");
+	answer(s, "share_legal", "yes");
+	assert_int_equal(app_session_finish(s), ST_OK);
+	app_session_free(s);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_SUBMITTED), ST_OK);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_RETURNED), ST_OK);
+	assert_int_equal(app_session_resume(app, id, &s), ST_OK);
+	answer(s, "share_legal", "no");
+	assert_int_equal(app_review_resubmit(s), ST_OK);
+	app_session_free(s);
+	assert_int_equal(rule_state(app, id, "legal"), STORE_REF_REVOKED);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_APPROVED), ST_OK);
+	assert_int_equal(app_review_queue_approved(app->store, &queued), ST_OK);
+	assert_int_equal(queued, 0);
+	assert_int_equal(count_outbox(app, "referral"), 0);
+	app_free(app);
+}
+
 static void test_unlock_delay_grows(void **state)
 {
 	struct store_open_opts so = { { 8, 1 }, 0 };
@@ -338,6 +438,8 @@ int main(void)
 		cmocka_unit_test(test_members),
 		cmocka_unit_test(test_finish_and_consent),
 		cmocka_unit_test(test_returned_resubmits_as_amendment),
+		cmocka_unit_test(test_resubmit_follows_answers),
+		cmocka_unit_test(test_resubmit_consent_withdrawn),
 		cmocka_unit_test(test_unlock_delay_grows),
 		cmocka_unit_test(test_language_and_summary),
 	};
