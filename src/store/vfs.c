@@ -280,11 +280,20 @@ static int main_read(struct shim_file *p, void *buf, int amt, sqlite3_int64 off)
 	int64_t pg = off / VFS_PAGE_SIZE;
 	int o = (int)(off % VFS_PAGE_SIZE);
 	uint8_t *out = buf;
+	bool in_place;
 	int rc;
 
 	if (o + amt > VFS_PAGE_SIZE)
 		return SQLITE_IOERR_READ;
-	rc = p->real->pMethods->xRead(p->real, p->scratch, VFS_PAGE_SIZE, pg * VFS_PAGE_SIZE);
+	/*
+	 * A whole page other than page 1 (the common case: a cache miss) is
+	 * read straight into SQLite's buffer and decrypted in place; the
+	 * nonce, tag and epoch after the 4,064 bytes of ciphertext stay put
+	 * while it is decrypted.  Page 1 goes through scratch for its cache.
+	 */
+	in_place = o == 0 && amt == VFS_PAGE_SIZE && pg != 0;
+	rc = p->real->pMethods->xRead(p->real, in_place ? out : p->scratch, VFS_PAGE_SIZE,
+				      pg * VFS_PAGE_SIZE);
 	if (rc == SQLITE_IOERR_SHORT_READ) {
 		sqlite3_int64 size = 0;
 
@@ -300,7 +309,7 @@ static int main_read(struct shim_file *p, void *buf, int amt, sqlite3_int64 off)
 	if (rc != SQLITE_OK)
 		return rc;
 	if (o == 0 && amt == VFS_PAGE_SIZE) {
-		if (!page_open(p->key, (uint32_t)pg + 1, p->scratch, out, NULL))
+		if (!page_open(p->key, (uint32_t)pg + 1, in_place ? out : p->scratch, out, NULL))
 			goto damaged;
 		memset(out + VFS_PAYLOAD, 0, VFS_RESERVE);
 		if (pg == 0) {
