@@ -1,7 +1,9 @@
 /*
  * review.c - supervisor review over the store (docs/review.md): the queue
  * sorted by urgency then age with filters, decisions recorded and queued
- * for sync in one transaction, and the caseworker's view of a return.
+ * for sync in one transaction, the caseworker's view of a return, and the
+ * referral lifecycle on the device: held until approval, queued then,
+ * sent once acknowledged, revoked when consent is withdrawn.
  *
  * The queue parses each interview's meta JSON once when it loads, so
  * filtering and moving through 5,000 interviews touch only plain fields

@@ -116,7 +116,8 @@ const char *app_review_comment_at(const struct store_comment_list *l, const char
 void app_review_returned_first(struct store_interview_list *l);
 
 /*
- * After approval, referrals go out: every referral of an approved
+ * After approval, referrals go out (app_review_queue_approved queues
+ * them): every referral of an approved
  * interview that has consent, is pending and whose outbox item the server
  * has acknowledged moves to sent (lifecycle: pending --send--> sent).
  * Referrals without consent stay pending on the device for good.  Call it

@@ -112,14 +112,19 @@ void app_session_issues(struct app_session *s, struct app_issue_list *out);
 /* true when no issue blocks (warnings must be acknowledged too). */
 bool app_session_can_finish(struct app_session *s);
 /*
- * Mark completed, store the referrals and queue the interview and its
- * referrals for sync, all in one transaction.  ST_STATE when issues block.
- */
-/*
  * The interview as sync sends it (interview and amendment items): form,
- * version, state, language and every answer, as canonical JSON.  Free it.
+ * version, state, language, every answer, and "meta" (urgency and
+ * protection flags for the review queue, no answers), as canonical JSON.
+ * Free it.
  */
 char *app_session_payload(struct app_session *s, const char *state);
+/*
+ * Mark completed (or resubmitted), make the referrals and queue the
+ * interview (or its amendment) for sync, all in one transaction.  The
+ * referrals stay pending on the device until the interview is approved
+ * (docs/review.md); on a later finish they follow the latest answers.
+ * ST_STATE when issues block.
+ */
 status_t app_session_finish(struct app_session *s);
 
 /* The referrals the rules give now. */
