@@ -160,6 +160,25 @@ static void fill_minimum(struct app_session *s)
 	answer(s, "nationality", "honduras");
 }
 
+/*
+ * A finished interview that sync submitted and the supervisor returned:
+ * the minimum answers plus pairs (path, value, ..., NULL).
+ */
+static void finished_and_returned(struct app *app, char id[37], const char *const *pairs)
+{
+	struct app_session *s;
+
+	assert_int_equal(app_session_new(app, "mini", "en", NULL, &s), ST_OK);
+	memcpy(id, s->iv.id, 37);
+	fill_minimum(s);
+	for (; *pairs; pairs += 2)
+		answer(s, pairs[0], pairs[1]);
+	assert_int_equal(app_session_finish(s), ST_OK);
+	app_session_free(s);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_SUBMITTED), ST_OK);
+	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_RETURNED), ST_OK);
+}
+
 static void test_finish_and_consent(void **state)
 {
 	struct app *app = new_app();
@@ -253,15 +272,8 @@ static void test_returned_resubmits_as_amendment(void **state)
 	char id[37];
 
 	(void)state;
-	assert_int_equal(app_session_new(app, "mini", "en", NULL, &s), ST_OK);
-	memcpy(id, s->iv.id, sizeof(id));
-	fill_minimum(s);
-	answer(s, "needs", "shelter");
-	assert_int_equal(app_session_finish(s), ST_OK);
-	app_session_free(s);
 	/* sync submits it; the supervisor returns it */
-	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_SUBMITTED), ST_OK);
-	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_RETURNED), ST_OK);
+	finished_and_returned(app, id, (const char *const[]){ "needs", "shelter", NULL });
 
 	assert_int_equal(app_session_resume(app, id, &s), ST_OK);
 	answer(s, "age", "31");
@@ -308,18 +320,10 @@ static void test_resubmit_follows_answers(void **state)
 	size_t queued, i;
 
 	(void)state;
-	assert_int_equal(app_session_new(app, "mini", "en", NULL, &s), ST_OK);
-	memcpy(id, s->iv.id, sizeof(id));
-	fill_minimum(s);
-	answer(s, "fear", "yes");
-	answer(s, "share_legal", "yes");
-	answer(s, "needs", "shelter");
-	assert_int_equal(app_session_finish(s), ST_OK);
-	app_session_free(s);
+	finished_and_returned(app, id, (const char *const[]){
+		"fear", "yes", "share_legal", "yes", "needs", "shelter", NULL });
 	assert_int_equal(rule_state(app, id, "legal"), STORE_REF_PENDING);
 	assert_int_equal(rule_state(app, id, "shelter"), STORE_REF_PENDING);
-	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_SUBMITTED), ST_OK);
-	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_RETURNED), ST_OK);
 
 	/* Fixed: no more fear (the legal rule stops firing), a new name. */
 	assert_int_equal(app_session_resume(app, id, &s), ST_OK);
@@ -354,15 +358,8 @@ static void test_resubmit_consent_withdrawn(void **state)
 	size_t queued;
 
 	(void)state;
-	assert_int_equal(app_session_new(app, "mini", "en", NULL, &s), ST_OK);
-	memcpy(id, s->iv.id, sizeof(id));
-	fill_minimum(s);
-	answer(s, "fear", "yes");
-	answer(s, "share_legal", "yes");
-	assert_int_equal(app_session_finish(s), ST_OK);
-	app_session_free(s);
-	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_SUBMITTED), ST_OK);
-	assert_int_equal(store_interview_set_status(app->store, id, STORE_IV_RETURNED), ST_OK);
+	finished_and_returned(app, id, (const char *const[]){
+		"fear", "yes", "share_legal", "yes", NULL });
 	assert_int_equal(app_session_resume(app, id, &s), ST_OK);
 	answer(s, "share_legal", "no");
 	assert_int_equal(app_review_resubmit(s), ST_OK);
