@@ -8,6 +8,8 @@
  * success under a timer, one line per item with --verbose, and always one
  * line saying why on failure.  Exit 0 when done, 75 when the server cannot
  * be reached (a timer's "try later"), 77 when the server refuses the device.
+ * --watch keeps trying with backoff after a dropped link and after clock
+ * skew (NTP fixes a clock while it runs), and stops for a revoked device.
  */
 #include "cli/cli.h"
 
