@@ -471,6 +471,9 @@ static const char *const iv_delete_sql[] = {
 	"(SELECT id FROM referrals WHERE interview_id = ?1) OR object_id IN "
 	"(SELECT id FROM decisions WHERE interview_id = ?1)",
 	"DELETE FROM answers WHERE interview_id = ?1",
+	/* Referral payloads held until approval, and conflict notes (review.c). */
+	"DELETE FROM kv WHERE key IN (SELECT 'referral.held.' || id FROM referrals "
+	"WHERE interview_id = ?1) OR key LIKE 'conflict.other.' || ?1 || '.%'",
 	"DELETE FROM referrals WHERE interview_id = ?1",
 	"DELETE FROM decisions WHERE interview_id = ?1",
 	"DELETE FROM comments WHERE interview_id = ?1",

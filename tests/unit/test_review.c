@@ -428,6 +428,29 @@ static void test_revoke(void **state)
 	app_free(app);
 }
 
+/* Deleting an interview takes the referral payloads held for it along. */
+static void test_delete_drops_held(void **state)
+{
+	struct app *app = new_app();
+	struct store_referral r;
+	char id[37], *key, *v = NULL;
+
+	(void)state;
+	add_iv(app, id, "intake", STORE_IV_SUBMITTED, "{}");
+	add_ref(app, id, &r);
+	assert_int_equal(app_review_referral_hold(app->store, r.id, "{\"fields\":\"Ana\"}"),
+			 ST_OK);
+	key = xasprintf("referral.held.%s", r.id);
+	assert_int_equal(store_kv_get(app->store, key, &v), ST_OK);
+	free(v);
+	v = NULL;
+	assert_int_equal(store_interview_delete(app->store, id), ST_OK);
+	assert_int_equal(store_kv_get(app->store, key, &v), ST_NOTFOUND);
+	free(v);
+	free(key);
+	app_free(app);
+}
+
 static void test_returned_first(void **state)
 {
 	struct store_interview_list l = STORE_INTERVIEW_LIST_INIT;
@@ -461,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_readonly_refused),
 		cmocka_unit_test(test_settle_referrals),
 		cmocka_unit_test(test_revoke),
+		cmocka_unit_test(test_delete_drops_held),
 		cmocka_unit_test(test_returned_first),
 	};
 
