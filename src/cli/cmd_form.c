@@ -388,8 +388,8 @@ static json_t *fill_output(struct form_state *st, size_t lang, int64_t today)
 /*
  * --save: the same answers again, through an app session, so each is
  * written to the store as the console would; warnings shown in the output
- * count as acknowledged; then the interview is finished (completed, its
- * referrals stored and queued for sync).  Only a complete interview is
+ * count as acknowledged; then the interview is finished (completed and
+ * queued for sync, its referrals stored until approval).  Only a complete interview is
  * saved: the caller checked that first, so nothing half-done is left.
  */
 static status_t fill_save(struct cli *cli, const char *form_path, const struct form *f,
