@@ -9,7 +9,7 @@
 # Both use tests/e2e/sync-soak.sh, the driver of the t4590 soak test.
 
 SYNC_RUN_DEPS = $(BUILD)/senda $(BUILD)/senda-server $(BUILD)/tools/faultproxy \
-	$(BUILD)/tools/sync-fill $(BUILD)/tools/sync-srvcheck
+	$(BUILD)/tools/sync-fill $(BUILD)/tools/sync-srvcheck $(BUILD)/tools/sync-auditcheck
 
 # The environment tests/run gives an end-to-end script, in a private TMPDIR.
 SYNC_ENV = TOP=$(CURDIR) BUILD=$(abspath $(BUILD)) SENDA=$(abspath $(BUILD))/senda \

@@ -3,7 +3,8 @@
 # senda-server through the fault proxy, each looping `senda sync` the way a
 # timer would, until every ledger shows everything delivered.  Then the
 # server must hold every item exactly once and no client may have
-# quarantined anything.  Used by t4590 (bounded, in `make test`), by
+# quarantined anything, and each client's audit trail must be there once,
+# in order.  Used by t4590 (bounded, in `make test`), by
 # `make soak` (5,000 referrals, kill -9 of the server and the clients at
 # random points) and by `make bench` (time and wire bytes per referral).
 #
@@ -126,6 +127,11 @@ for ((c = 1; c <= clients; c++)); do names+=("c$c"); done
 check=$(srv_check "${names[@]}") ||
 	fail "server check: $check"
 expect_contains "server holds each once" "expected $expected missing 0 duplicated-ids 0" "$check"
+# Each client's audit trail too: once, in order, equal to the device's.
+for ((c = 1; c <= clients; c++)); do
+	audit=$(echo "$SYNC_PASS" | "$TOOLS/sync-auditcheck" --data "$SRV_DIR" \
+		--client "$TMPDIR/c$c/data" 2>&1) || fail "c$c audit trail on the server: $audit"
+done
 
 secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 up=$(proxy_stat bytes_up)
