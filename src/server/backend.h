@@ -56,6 +56,7 @@ struct srv_backend_ops {
 
 	status_t (*batch_add)(void *impl, const char *device, int64_t at, int n, int64_t *id);
 
+	status_t (*items_of_kind)(void *impl, const char *kind, sdb_entry_fn fn, void *ctx);
 	status_t (*referral_get)(void *impl, const char *id, struct sdb_referral *out);
 	status_t (*referral_put)(void *impl, const struct sdb_referral *r);
 	status_t (*referral_list)(void *impl, const char *team, sdb_referral_fn fn, void *ctx);

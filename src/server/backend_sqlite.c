@@ -71,6 +71,8 @@ static status_t b_item_decided(void *impl, const char *interview, char **payload
 static status_t b_item_version(void *impl, const char *interview, const char *hash,
 			       char **payload, char hash_out[72])
 { return server_db_item_version(DB(impl), interview, hash, payload, hash_out); }
+static status_t b_items_of_kind(void *impl, const char *kind, sdb_entry_fn fn, void *ctx)
+{ return server_db_items_of_kind(DB(impl), kind, fn, ctx); }
 static status_t b_referral_get(void *impl, const char *id, struct sdb_referral *out)
 { return server_db_referral_get(DB(impl), id, out); }
 static status_t b_referral_put(void *impl, const struct sdb_referral *r)
@@ -108,6 +110,7 @@ static const struct srv_backend_ops sqlite_ops = {
 	.stream_read = b_stream_read,
 	.stream_prune = b_stream_prune,
 	.batch_add = b_batch_add,
+	.items_of_kind = b_items_of_kind,
 	.referral_get = b_referral_get,
 	.referral_put = b_referral_put,
 	.referral_list = b_referral_list,

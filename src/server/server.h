@@ -131,6 +131,12 @@ status_t srv_reassign(struct srv *s, const char *interview, const char *device);
  * "referral" entry, in one transaction.  to (may be NULL) gets the state.
  */
 status_t srv_referral_event(struct srv *s, const char *id, const char *event, char to[16]);
+/*
+ * What a referral shares with the receiving service (its payload.fields,
+ * JSON, malloc'd), for the administrator to pass on.  ST_STATE once it is
+ * revoked: consent was withdrawn, it is shared no more.
+ */
+status_t srv_referral_fields(struct srv *s, const char *id, char **fields);
 /* Every referral (team NULL) or one team's, oldest change first. */
 status_t srv_referral_list(struct srv *s, const char *team, sdb_referral_fn fn, void *ctx);
 

@@ -359,10 +359,12 @@ static int c_referral(struct srv_args *a, int argc, char **argv)
 	char to[16];
 	status_t st;
 	bool list = argc == 1 && !strcmp(argv[0], "list");
+	bool show = argc == 2 && !strcmp(argv[1], "show");
+	char *fields = NULL;
 
-	if (!list && (argc != 2 || !admin_event(argv[1])))
+	if (!list && !show && (argc != 2 || !admin_event(argv[1])))
 		return usage_error("usage: senda-server referral list [--team T] | "
-				   "referral ID accept|decline|close");
+				   "referral ID show|accept|decline|close");
 	if (!list && a->team)
 		return usage_error("--team goes with 'referral list'");
 	st = open_server(a, &s);
@@ -370,6 +372,12 @@ static int c_referral(struct srv_args *a, int argc, char **argv)
 		return fail(st);
 	if (list) {
 		st = srv_referral_list(&s, a->team, print_referral, NULL);
+	} else if (show) {
+		/* For the partner: exactly what the rule shares, nothing logged. */
+		st = srv_referral_fields(&s, argv[0], &fields);
+		if (st == ST_OK)
+			printf("%s\n", fields);
+		free(fields);
 	} else {
 		st = srv_referral_event(&s, argv[0], argv[1], to);
 		if (st == ST_OK)
@@ -414,8 +422,8 @@ static const struct srv_command {
 	{ "devices", c_devices, "devices list | devices revoke ID", "list or revoke devices" },
 	{ "reassign", c_reassign, "reassign INTERVIEW --to DEVICE",
 	  "give an interview to another device of its team" },
-	{ "referral", c_referral, "referral list [--team T] | referral ID accept|decline|close",
-	  "list referrals, or record a receiving service's answer" },
+	{ "referral", c_referral, "referral list [--team T] | referral ID show|accept|decline|close",
+	  "list referrals, show what one shares, or record a receiving service's answer" },
 	{ "status", c_status, "status", "count stored items and kept conflicts" },
 };
 

@@ -499,6 +499,50 @@ status_t srv_referral_event(struct srv *s, const char *id, const char *event,
 	return st;
 }
 
+struct fields_ctx {
+	const char *id;
+	char *fields;		/* the referral item's payload.fields, as JSON */
+};
+
+static status_t find_fields(void *ctx, const struct sdb_entry *e)
+{
+	struct fields_ctx *f = ctx;
+	json_t *p = json_loads(e->payload, 0, NULL);
+	const char *id = json_string_value(json_object_get(p, "referral"));
+
+	if (!f->fields && id && !strcmp(id, f->id) && !json_object_get(p, "event"))
+		f->fields = json_dumps(json_object_get(p, "fields"),
+				       JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	json_decref(p);
+	return ST_OK;
+}
+
+status_t srv_referral_fields(struct srv *s, const char *id, char **fields)
+{
+	struct fields_ctx f = { id, NULL };
+	struct sdb_referral r;
+	status_t st;
+
+	*fields = NULL;
+	pthread_mutex_lock(&s->lock);
+	st = s->be.ops->referral_get(s->be.impl, id, &r);
+	if (st == ST_NOTFOUND)
+		st = st_error(ST_NOTFOUND, "no referral %s on this server", id);
+	else if (st == ST_OK && !strcmp(r.state, "revoked"))
+		st = st_error(ST_STATE, "referral %s is revoked: consent was withdrawn; "
+			      "its fields are not shared", id);
+	if (st == ST_OK)
+		st = s->be.ops->items_of_kind(s->be.impl, "referral", find_fields, &f);
+	pthread_mutex_unlock(&s->lock);
+	if (st == ST_OK && !f.fields)
+		st = st_error(ST_NOTFOUND, "referral %s: its item is not stored here", id);
+	if (st == ST_OK)
+		*fields = f.fields;
+	else
+		free(f.fields);
+	return st;
+}
+
 status_t srv_referral_list(struct srv *s, const char *team, sdb_referral_fn fn, void *ctx)
 {
 	status_t st;

@@ -5,7 +5,8 @@
 # accept|decline|close`, held to the lifecycle table: a forbidden move
 # exits 13) and the owning device applies it at its next sync.  Consent
 # withdrawn (`senda review revoke`): a pending referral never leaves; a
-# sent one is revoked on the server too, which then refuses any answer.
+# sent one is revoked on the server too, which then refuses any answer and
+# no longer shows its fields (`senda-server referral ID show`).
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/sync-lib.sh"
 
@@ -43,6 +44,9 @@ expect_eq "legal id" 36 "${#legal}"
 expect_eq "shelter id" 36 "${#shelter}"
 expect_exit 0 admin list --team t2
 expect_eq "another team sees none" "" "$out"
+# What the administrator passes to the partner: the rule's share list only.
+expect_exit 0 admin "$legal" show
+expect_eq "legal shares given_name and nationality" '{"given_name":"Ana","nationality":"cuba"}' "$out"
 
 # The partners answer; the device follows at its next sync.
 expect_exit 0 admin "$legal" accept
@@ -104,6 +108,8 @@ expect_exit 0 client cw review revoke 3 "${third:0:8}"
 expect_exit 0 client cw sync
 expect_eq "revoked on the server" revoked "$(state_of "$third")"
 expect_exit 13 admin "$third" accept
+expect_exit 13 admin "$third" show
+expect_contains "no longer shared" "consent was withdrawn" "$err"
 expect_exit 0 client cw review show 3
 expect_contains "revoked here" "referral legal_orientation revoked" "$out"
 expect_exit 0 client cw sync log
