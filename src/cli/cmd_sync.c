@@ -189,6 +189,19 @@ static status_t sync_push_again(struct store *st, const struct sync_opts *so,
 	return s;
 }
 
+/*
+ * The part of a clock-skew message that changes only when the skew does:
+ * up to the server's time, which moves at every try.
+ */
+static const char *skew_words(const char *detail)
+{
+	static char buf[256];
+	const char *end = strstr(detail, " (the server's time");
+	snprintf(buf, sizeof(buf), "%.*s", end ? (int)(end - detail) : (int)strlen(detail),
+		 detail);
+	return buf;
+}
+
 /* Failures worth another attempt in --watch; the rest need a person. */
 static bool watch_retryable(status_t s)
 {
@@ -301,13 +314,11 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 		} else if (skew) {
 			/* NTP may fix the clock any moment: keep trying, say it once. */
 			wait_ms = sync_backoff_fail(&bo);
-			if (!quiet && (!skew_said || strcmp(skew_said, st_detail(s)))) {
-				char when[20];
-				format_time(stats.skew_server_time, when);
-				fprintf(stderr, "senda: %s (the server's time is %s UTC); "
-					"trying again until it is fixed\n", st_detail(s), when);
+			if (!quiet && (!skew_said || strcmp(skew_said, skew_words(st_detail(s))))) {
+				fprintf(stderr, "senda: %s; trying again until it is fixed\n",
+					st_detail(s));
 				free(skew_said);
-				skew_said = xstrdup(st_detail(s));
+				skew_said = xstrdup(skew_words(st_detail(s)));
 			}
 		} else if (watch_retryable(s)) {
 			wait_ms = sync_backoff_fail(&bo);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "proto/proto.h"
 #include "store/data.h"
@@ -192,10 +193,15 @@ status_t sync_answer_error(const struct sync_http_response *resp, const char *wh
 	status_t s;
 	long http = resp->status;
 	if (http == 401 && !strcmp(code, "clock_skew")) {
-		char skew[64];
+		char skew[64], when[64] = "";
 		describe_skew(er.server_time, skew, sizeof(skew));
+		time_t t = (time_t)er.server_time;
+		struct tm tm;
+		if (er.server_time > 0 && gmtime_r(&t, &tm) &&
+		    !strftime(when, sizeof(when), " (the server's time is %Y-%m-%d %H:%M UTC)", &tm))
+			when[0] = '\0';
 		s = st_error(ST_DENIED, "%s: the server refused the request: this computer's "
-			     "clock is %s; set the date and time", what, skew);
+			     "clock is %s; set the date and time%s", what, skew, when);
 	} else if (http == 401 && !strcmp(code, "revoked")) {
 		s = st_error(ST_DENIED, "%s: this device has been revoked; enrol it again", what);
 	} else if (http == 401 || http == 403) {

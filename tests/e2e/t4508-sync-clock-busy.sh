@@ -15,6 +15,7 @@ export SENDA_NOW=$fast
 expect_exit 77 client c1 sync
 unset SENDA_NOW
 expect_contains "skew said plainly" "clock is 10 minutes fast" "$err"
+expect_contains "with the server's time" "(the server's time is " "$err"
 expect_eq "kept queued" 2 "$(ledger_count c1 queued)"
 
 # A writer in the same store while sync passes run.
