@@ -12,7 +12,10 @@
  * Queuing, sending and delivering are themselves audited (outbox.*, kv.set),
  * so every pass leaves a few new entries behind.  Those alone do not make
  * an item, or every pass would send one about the pass before, for ever;
- * they go with the next real change (an interview, a decision, a print).
+ * they go with the next real change (an interview, a decision, a print),
+ * or once SYNC_AUDIT_IDLE_MAX of them wait (a laptop left syncing for
+ * days): that bounds both what a pass loads and what a lost laptop takes
+ * along.
  */
 #include "sync/sync_int.h"
 
@@ -22,6 +25,9 @@
 
 #include "proto/proto.h"
 #include "store/data.h"
+
+/* Bookkeeping entries that go even without a real change. */
+#define SYNC_AUDIT_IDLE_MAX 500
 
 /* Entries that only record the sync's own bookkeeping. */
 static bool audit_is_bookkeeping(const struct store_audit_entry *e)
@@ -78,6 +84,7 @@ status_t sync_audit_queue(struct store *st, size_t *items_out)
 
 	if (s == ST_OK)
 		s = store_audit_list(st, mark, 0, &l);
+	worth = l.n >= SYNC_AUDIT_IDLE_MAX;
 	for (size_t i = 0; s == ST_OK && i < l.n && !worth; i++)
 		worth = !audit_is_bookkeeping(&l.v[i]);
 	if (s == ST_OK && worth) {

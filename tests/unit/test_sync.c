@@ -758,6 +758,13 @@ static void test_audit_chain_delivered(void **state)
 	assert_int_equal(fk.n_audit, 2);
 	assert_int_equal(fk.audit_broken, 0);
 
+	/* Bookkeeping alone goes too once 500 entries of it wait. */
+	for (int i = 0; i < 500; i++)
+		assert_int_equal(store_kv_set(f->st, "test.tick", i % 2 ? "a" : "b"), ST_OK);
+	assert_int_equal(sync_pass(f->st, &o, &s), ST_OK);
+	assert_true(fk.n_audit >= 2 + 6);	/* 500+ entries in items of 100 */
+	assert_int_equal(fk.audit_broken, 0);
+
 	/* What the server holds is the device's trail up to the mark. */
 	struct store_audit_list l = STORE_AUDIT_LIST_INIT;
 	assert_int_equal(store_audit_list(f->st, 0, (size_t)fk.audit_entries, &l), ST_OK);
