@@ -650,21 +650,48 @@ status_t app_review_revoke(struct app *app, const char *referral_id)
 	return app_review_revoke_store(app->store, referral_id);
 }
 
+/* The table's refusal of a revoke from r's state, or ST_OK. */
+static status_t revoke_allowed(struct store *db, const struct store_referral *r)
+{
+	const char *from = store_ref_state_name(r->state);
+	char why[128];
+
+	if (lc_find(LC_REFERRAL, from, "revoke",
+		    is_caseworker_device(db) ? LC_CASEWORKER : LC_CASEWORKER | LC_SUPERVISOR))
+		return ST_OK;
+	return st_error(ST_STATE, "referral %.8s: %s", r->id,
+			lc_refusal(LC_REFERRAL, from, "revoke", why, sizeof(why)));
+}
+
+status_t app_review_revoke_check(struct app *app, const char *referral_id,
+				 enum store_ref_state *state)
+{
+	struct store_referral r;
+	status_t st;
+
+	if (!app->store)
+		return st_error(ST_STATE, "the store is locked");
+	st = store_referral_get(app->store, referral_id, &r);
+	if (st != ST_OK)
+		return st;
+	if (state)
+		*state = r.state;
+	st = revoke_allowed(app->store, &r);
+	store_referral_release(&r);
+	return st;
+}
+
 status_t app_review_revoke_store(struct store *db, const char *referral_id)
 {
 	struct store_referral r;
 	const char *from;
-	char why[128];
 	status_t st;
 
 	st = store_referral_get(db, referral_id, &r);
 	if (st != ST_OK)
 		return st;
 	from = store_ref_state_name(r.state);
-	if (!lc_find(LC_REFERRAL, from, "revoke",
-		     is_caseworker_device(db) ? LC_CASEWORKER : LC_CASEWORKER | LC_SUPERVISOR)) {
-		st = st_error(ST_STATE, "referral %.8s: %s", r.id,
-			      lc_refusal(LC_REFERRAL, from, "revoke", why, sizeof(why)));
+	if ((st = revoke_allowed(db, &r)) != ST_OK) {
 		store_referral_release(&r);
 		return st;
 	}

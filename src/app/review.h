@@ -141,6 +141,14 @@ status_t app_review_settle_store(struct store *st, size_t *n);
 status_t app_review_revoke(struct app *app, const char *referral_id);
 /* The same on an open store, for commands that have no struct app. */
 status_t app_review_revoke_store(struct store *st, const char *referral_id);
+/*
+ * Whether the table lets this device revoke the referral now, changing
+ * nothing: ST_OK, or ST_STATE with the table's reason (declined, closed,
+ * revoked), ST_NOTFOUND.  *state (may be NULL) gets the referral's state.
+ * The console asks it before asking for a confirmation.
+ */
+status_t app_review_revoke_check(struct app *app, const char *referral_id,
+				 enum store_ref_state *state);
 
 /* Revoke r inside the caller's transaction (no checks; finishing uses it). */
 status_t app_review_revoke_tx(struct store *st, const struct store_referral *r);

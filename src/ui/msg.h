@@ -143,6 +143,7 @@
 	_(REVOKE_DONE,    "Consent withdrawn: referral %s revoked.", "Consentimiento retirado: derivación %s revocada.") \
 	_(REVOKE_CANCEL,  "Nothing changed.",                    "No se cambió nada.") \
 	_(REVOKE_PICK,    "Move to a referral line first.",      "Vaya primero a una línea de derivación.") \
+	_(REVOKE_FINAL,   "Cannot withdraw consent: %s is %s.", "No se puede retirar el consentimiento: %s está %s.") \
 	_(RESUME_AT,      "Resuming at %s",                      "Continuando en %s") \
 	_(RESUME_OFFER,   "Interview #%lld was left at %s: Enter resumes it.", "La entrevista #%lld quedó en %s: Intro la continúa.") \
 	_(AMENDING,       "Editing a completed interview: changes are recorded as an amendment.", "Editando una entrevista completada: los cambios quedan como enmienda.")

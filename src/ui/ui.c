@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/review.h"
 #include "ui/ui.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -138,6 +139,22 @@ void ui_hint_line(const struct ui *ui, const struct ui_hint *h, size_t n, struct
 			continue;
 		strbuf_addf(out, "%s%s %s", out->len ? "  " : "", keys, ui_msg(h[i].word));
 	}
+}
+
+bool ui_revoke_allowed(struct ui *ui, const char *referral_id, const char *service)
+{
+	enum store_ref_state state = STORE_REF_PENDING;
+	status_t st = app_review_revoke_check(ui->app, referral_id, &state);
+
+	if (st == ST_OK)
+		return true;
+	if (st == ST_STATE && ui->app->store)
+		ui_message(ui, UI_A_WARN, M(REVOKE_FINAL), service,
+			   ui_msg_ref_state(store_ref_state_name(state)));
+	else
+		ui_message(ui, UI_A_ERROR, "%s", st_detail(st));
+	st_clear();
+	return false;
 }
 
 void ui_list_move(int *sel, int *top, int n, int rows, enum ui_action a)

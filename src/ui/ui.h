@@ -156,6 +156,14 @@ struct ui_hint {
 };
 void ui_hint_line(const struct ui *ui, const struct ui_hint *h, size_t n, struct strbuf *out);
 
+/*
+ * Before asking "withdraw consent?" for a referral: whether the lifecycle
+ * table lets it be revoked.  If not (declined, closed, revoked already),
+ * says so at once with its state, in the console's language, and returns
+ * false: there is nothing to confirm.
+ */
+bool ui_revoke_allowed(struct ui *ui, const char *referral_id, const char *service);
+
 /* Helpers for list views: keep sel within n and visible in rows. */
 void ui_list_move(int *sel, int *top, int n, int rows, enum ui_action a);
 /* The title bar on row 0 and the status line on the last row. */

@@ -210,6 +210,8 @@ static enum ui_result result_action(struct ui *ui, struct view *v, enum ui_actio
 			return UI_REDRAW;
 		}
 		app_session_referrals(r->s, &refs);
+		if (!ui_revoke_allowed(ui, r->ref_id[focus], refs[focus].rule->service))
+			return UI_REDRAW;
 		r->confirming = true;
 		ui_message(ui, UI_A_WARN | UI_A_BOLD, M(REVOKE_CONFIRM), refs[focus].rule->service);
 		return UI_REDRAW;

@@ -411,7 +411,11 @@ static enum ui_result riv_keep(struct ui *ui, struct riv_view *r, enum app_confl
 	return UI_REDRAW;
 }
 
-/* x on a referral line: ask first, since a withdrawal cannot be undone. */
+/*
+ * x on a referral line: ask first, since a withdrawal cannot be undone;
+ * but one the table cannot revoke (declined, closed, revoked) is refused
+ * at once, with its state: there is nothing to confirm.
+ */
 static enum ui_result riv_revoke(struct ui *ui, struct riv_view *r)
 {
 	const struct riv_line *l = r->n ? &r->lines[r->sel] : NULL;
@@ -420,6 +424,8 @@ static enum ui_result riv_revoke(struct ui *ui, struct riv_view *r)
 		ui_message(ui, UI_A_WARN, "%s", M(REVOKE_PICK));
 		return UI_REDRAW;
 	}
+	if (!ui_revoke_allowed(ui, l->ref, l->path))
+		return UI_REDRAW;
 	r->confirming = true;
 	ui_message(ui, UI_A_WARN | UI_A_BOLD, M(REVOKE_CONFIRM), l->path);
 	return UI_REDRAW;
