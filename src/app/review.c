@@ -12,6 +12,7 @@
 #include "app/review.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -829,15 +830,30 @@ status_t app_review_queue_approved(struct store *db, size_t *queued)
 
 /* ---- conflicts: what the other side did ---- */
 
-char *app_review_conflict_note(struct store *db, const struct store_conflict *x)
+bool app_review_conflict_other(struct store *db, const struct store_conflict *x,
+			       struct app_conflict_other *out)
 {
 	char *key = sync_conflict_note_key(x->interview_id, x->path), *note = NULL;
+	bool ok = false;
 
-	if (store_kv_get(db, key, &note) != ST_OK) {
+	memset(out, 0, sizeof(*out));
+	if (store_kv_get(db, key, &note) != ST_OK)
 		st_clear();
-		free(note);
-		note = NULL;
-	}
+	else if (sscanf(note, "%15s %15s %15s", out->role, out->device, out->how) == 3)
+		ok = true;
+	free(note);
 	free(key);
-	return note;
+	return ok;
+}
+
+char *app_review_conflict_note(struct store *db, const struct store_conflict *x)
+{
+	struct app_conflict_other o;
+
+	if (!app_review_conflict_other(db, x, &o))
+		return NULL;
+	return xasprintf("the %s (%s) %s", o.role, o.device,
+			 !strcmp(o.how, "local") ? "kept its own value" :
+			 !strcmp(o.how, "remote") ? "took this device's value" :
+			 "chose another value");
 }

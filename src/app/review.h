@@ -173,6 +173,20 @@ status_t app_review_queue_approved(struct store *st, size_t *queued);
  * it: nothing is overwritten.
  */
 char *app_review_conflict_note(struct store *st, const struct store_conflict *x);
+/*
+ * The same as words, for a reader that says it in its own language (the
+ * console): role "supervisor" or "caseworker" (or "device"), the first 8
+ * characters of the device id, and how: "local" (they kept their own
+ * value), "remote" (they took this device's) or "other".  False when the
+ * other side has not resolved it.
+ */
+struct app_conflict_other {
+	char role[16];
+	char device[16];
+	char how[16];
+};
+bool app_review_conflict_other(struct store *st, const struct store_conflict *x,
+			       struct app_conflict_other *out);
 
 struct sync_review_stats;
 /*

@@ -191,9 +191,10 @@ static void on_resolved(struct store *st, const struct proto_decision *d, json_t
 	if (!*d->interview || !path || !how)
 		return;
 	key = sync_conflict_note_key(d->interview, path);
-	note = xasprintf("the %s (%.8s) %s", role ? role : "device", dev ? dev : "?",
-			 !strcmp(how, "local") ? "kept its own value" :
-			 !strcmp(how, "remote") ? "took this device's value" : "chose another value");
+	/* Words, not a sentence: each reader says it in its own language. */
+	note = xasprintf("%s %.8s %s", role && *role && !strchr(role, ' ') ? role : "device",
+			 dev && *dev && !strchr(dev, ' ') ? dev : "?",
+			 !strcmp(how, "local") || !strcmp(how, "remote") ? how : "other");
 	detail = xasprintf("%s resolved %s by %s", *path ? path : "(status)", how,
 			   role ? role : "device");
 	if (store_kv_set(st, key, note) != ST_OK ||

@@ -48,8 +48,10 @@ status_t sync_review_apply(struct store *st, const char *kind, const char *inter
 
 /*
  * The sync-state key holding what the other side did about the conflict
- * at path of an interview ("supervisor 0b7e12ab kept their value"); set
- * when its "resolved" feed entry arrives (malloc'd).
+ * at path of an interview, as three words "ROLE DEVICE8 HOW" (HOW: local,
+ * they kept theirs; remote, they took this device's; other), e.g.
+ * "supervisor 0b7e12ab remote"; set when its "resolved" feed entry arrives
+ * (malloc'd).  app_review_conflict_other() reads it.
  */
 char *sync_conflict_note_key(const char *interview, const char *path);
 

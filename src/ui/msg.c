@@ -91,3 +91,23 @@ const char *ui_msg_urgency(const char *urgency)
 
 	return word_lookup(t, sizeof(t) / sizeof(t[0]), urgency);
 }
+
+const char *ui_msg_who(const char *role)
+{
+	static const struct word_msg t[] = {
+		{ "supervisor", UI_MSG_WHO_supervisor }, { "caseworker", UI_MSG_WHO_caseworker },
+	};
+	const char *w = word_lookup(t, sizeof(t) / sizeof(t[0]), role);
+
+	return !role || w == role ? ui_msg(UI_MSG_WHO_device) : w;
+}
+
+const char *ui_msg_how(const char *how)
+{
+	static const struct word_msg t[] = {
+		{ "local", UI_MSG_HOW_local }, { "remote", UI_MSG_HOW_remote },
+	};
+	const char *w = word_lookup(t, sizeof(t) / sizeof(t[0]), how);
+
+	return !how || w == how ? ui_msg(UI_MSG_HOW_other) : w;
+}

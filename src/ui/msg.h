@@ -139,6 +139,13 @@
 	_(CONFLICT_MINE,  "Kept your value at %s.",              "Se mantuvo su valor en %s.") \
 	_(CONFLICT_THEIRS,"Kept the other side's value at %s.",  "Se mantuvo el otro valor en %s.") \
 	_(CONFLICT_PICK,  "Move to a conflict line (≠) first.",  "Vaya primero a una línea de conflicto (≠).") \
+	_(CONFLICT_THERE, "↳ resolved there: %s (%s) %s",        "↳ resuelto allá: %s (%s) %s") \
+	_(WHO_supervisor, "the supervisor",                      "la supervisión") \
+	_(WHO_caseworker, "the caseworker",                      "el personal de terreno") \
+	_(WHO_device,     "the other device",                    "el otro equipo") \
+	_(HOW_local,      "kept its own value",                  "mantuvo su propio valor") \
+	_(HOW_remote,     "took this device's value",            "tomó el valor de este equipo") \
+	_(HOW_other,      "chose another value",                 "eligió otro valor") \
 	_(REVOKE_CONFIRM, "Withdraw consent for %s? This cannot be undone: y confirms, any other key cancels.", "¿Retirar el consentimiento para %s? No se puede deshacer: s confirma, otra tecla cancela.") \
 	_(REVOKE_DONE,    "Consent withdrawn: referral %s revoked.", "Consentimiento retirado: derivación %s revocada.") \
 	_(REVOKE_CANCEL,  "Nothing changed.",                    "No se cambió nada.") \
@@ -167,6 +174,13 @@ const char *ui_msg_status(const char *status);
 const char *ui_msg_ref_state(const char *state);
 /* An urgency ("high", "normal", "low") in the console language. */
 const char *ui_msg_urgency(const char *urgency);
+/*
+ * What the other side did about a conflict (app_review_conflict_other):
+ * who ("supervisor", "caseworker"; anything else is "the other device")
+ * and how ("local", "remote", "other"), in the console language.
+ */
+const char *ui_msg_who(const char *role);
+const char *ui_msg_how(const char *how);
 
 #define M(id) ui_msg(UI_MSG_##id)
 

@@ -5,7 +5,8 @@
  * overall comment on top, the form's errors and warnings where no comment
  * is (when the form is installed here), referrals with their state at
  * the end, and open conflicts (crossed edits) at the top, each with both
- * values.  `c` comments on the
+ * values (and, under one the other side has resolved, what they did:
+ * the conflict stays open here until a person picks).  `c` comments on the
  * focused line (the top line is the overall comment), `a` approves, `r`
  * returns with the comments, `e` escalates, `n` goes to the next waiting
  * interview.  On a conflict line `m` keeps this device's value and `t`
@@ -36,6 +37,7 @@ struct riv_line {
 	char *value;
 	bool conflict;		/* an open conflict, value says both sides */
 	bool info;		/* a referral or flag line: not a question */
+	bool note;		/* under a conflict: what the other side did (info too) */
 	char *issue;		/* the form's error or warning here, or NULL */
 	bool issue_error;	/* error (else warning) */
 	char *ref;		/* the conflict's or the referral's id, or NULL */
@@ -81,6 +83,7 @@ static void riv_add(struct riv_view *r, const char *path, const char *value, boo
 	r->lines[r->n].value = xstrdup(value ? value : "");
 	r->lines[r->n].conflict = conflict;
 	r->lines[r->n].info = false;
+	r->lines[r->n].note = false;
 	r->lines[r->n].issue = NULL;
 	r->lines[r->n].issue_error = false;
 	r->lines[r->n].ref = NULL;
@@ -114,6 +117,25 @@ static void riv_issues(struct ui *ui, struct riv_view *r)
 		}
 	app_issue_list_release(&il);
 	app_session_free(s);
+}
+
+/*
+ * The other side resolved this conflict (its "resolved" feed entry came):
+ * say what they did on a line under it.  The conflict stays open here
+ * until a person picks; nothing was overwritten.
+ */
+static void riv_add_other(struct ui *ui, struct riv_view *r, const struct store_conflict *x)
+{
+	struct app_conflict_other o;
+	char *text;
+
+	if (!app_review_conflict_other(ui->app->store, x, &o))
+		return;
+	text = xasprintf(M(CONFLICT_THERE), ui_msg_who(o.role), o.device, ui_msg_how(o.how));
+	riv_add(r, "", text, false);
+	r->lines[r->n - 1].info = true;
+	r->lines[r->n - 1].note = true;
+	free(text);
 }
 
 /* Referrals and protection flags, as info lines after the answers. */
@@ -181,6 +203,7 @@ static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
 			riv_add(r, *xl.v[i].path ? xl.v[i].path : M(CONFLICT_STATUS), both, true);
 			r->lines[r->n - 1].ref = xstrdup(xl.v[i].id);
 			free(both);
+			riv_add_other(ui, r, &xl.v[i]);
 		}
 		r->n_conflicts = xl.n;
 		for (i = 0; i < al.n; i++)
@@ -307,6 +330,10 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 			ui_put(scr, row, 22, attr | UI_A_WARN, -1, c ? c : "-");
 			continue;
 		}
+		if (l->note) {	/* a sentence under its conflict, across the line */
+			ui_put(scr, row, 3, attr | UI_A_WARN, -1, l->value);
+			continue;
+		}
 		ui_put(scr, row, 1, attr | (l->info ? UI_A_DIM : 0), 24, l->path);
 		if (l->conflict) {	/* both values, nothing beside them */
 			ui_put(scr, row, 26, attr | UI_A_ERROR, -1, l->value);
@@ -330,7 +357,7 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 	} else {
 		/* What the keys do on the focused line. */
 		struct strbuf hint = STRBUF_INIT;
-		if (cur && cur->conflict)
+		if (cur && (cur->conflict || cur->note))
 			ui_hint_line(ui, riv_hints_conflict, ARRAY_SIZE(riv_hints_conflict), &hint);
 		else if ((cur && cur->info) || (r->cw_device && !r->caseworker))
 			ui_hint_line(ui, riv_hints_read, ARRAY_SIZE(riv_hints_read), &hint);
@@ -388,13 +415,18 @@ static enum ui_result riv_confirm(struct ui *ui, struct riv_view *r, int key)
 	return UI_REDRAW;
 }
 
-/* m / t on a conflict line: keep this device's value or the other side's. */
+/*
+ * m / t on a conflict line (or the note under it): keep this device's
+ * value or the other side's.
+ */
 static enum ui_result riv_keep(struct ui *ui, struct riv_view *r, enum app_conflict_keep keep)
 {
 	const struct riv_line *l = r->n ? &r->lines[r->sel] : NULL;
 	char *path;
 	status_t st;
 
+	if (l && l->note && r->sel > 0)
+		l--;
 	if (!l || !l->conflict) {
 		ui_message(ui, UI_A_WARN, "%s", M(CONFLICT_PICK));
 		return UI_REDRAW;

@@ -7,7 +7,8 @@
 # picked, no open conflict, and the resolution in its audit trail.  After
 # the approval reaches the server, the caseworker's device gets the
 # conflict too: its case list marks the approved interview, Enter shows
-# the age with its value and the supervisor's, and `m` keeps its own.
+# the age with its value and the supervisor's, and under it what the
+# supervisor did on their side; `m` keeps its own.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/sync-lib.sh"
 
@@ -85,6 +86,9 @@ tmux_wait "≠approved"
 tmux_keys Enter
 tmux_wait "Interview 1  mini  approved  1 open conflicts"
 tmux_wait "age                      ≠ yours: 43 | supervisor's: 34"
+# The supervisor resolved it on their side: said under it, nothing applied.
+tmux_wait "↳ resolved there: the supervisor ("
+tmux_wait "took this device's value"
 tmux_keys m
 tmux_wait "Kept your value at age."
 tmux_wait_gone "open conflicts"

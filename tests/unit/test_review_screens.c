@@ -8,7 +8,8 @@
  * case list, shows the comments beside their questions, is fixed through
  * the interview view and resubmitted as one amendment.  Crossed edits
  * (conflicts inserted with the store API) are marked in both lists and
- * shown with both values; `m`/`t` keep one.  `x` withdraws consent for a
+ * shown with both values, with what the other side did when it resolved
+ * its own (English and Spanish); `m`/`t` keep one.  `x` withdraws consent for a
  * referral after a confirmation.  The queue shows mixed urgencies and
  * flags in order, and the views speak Spanish.  Scripts are
  * tests/screens/review_*.keys (`expect` steps); some final screens must
@@ -28,6 +29,7 @@
 #include "app/app.h"
 #include "app/review.h"
 #include "store/data.h"
+#include "sync/review_pull.h"
 #include "ui/ui.h"
 #include "util/util.h"
 
@@ -330,6 +332,32 @@ static void test_conflict_caseworker(void **state)
 	app_free(app);
 }
 
+/*
+ * The other side resolved a conflict: the caseworker's view says what they
+ * did under it (English and Spanish), and nothing was applied: the
+ * conflict is still open and the answer still this device's until `m`.
+ */
+static void test_conflict_resolved_there(void **state)
+{
+	struct app *app = seeded_app();
+	char *key = sync_conflict_note_key(IV_A, "age"), *v;
+
+	(void)state;
+	set_role(app, "caseworker");
+	add_conflict(app, IV_A, "age", "43", "34");
+	/* What the pull records from a "resolved" entry (src/sync/pull.c). */
+	assert_int_equal(store_kv_set(app->store, key, "supervisor 0b7e12ab remote"), ST_OK);
+	run_golden(app, "review_conflict_there", UI_LANG_EN);
+	assert_int_equal(open_conflicts(app, IV_A), 1);
+	run_golden(app, "review_conflict_there_es", UI_LANG_ES);
+	assert_int_equal(open_conflicts(app, IV_A), 0);
+	v = answer(app, IV_A, "age");
+	assert_string_equal(v, "43");	/* mine */
+	free(v);
+	free(key);
+	app_free(app);
+}
+
 /* The supervisor's side: the queue marks it, `m` (rebound to M here: the
  * hint line follows [keys]) keeps the supervisor's. */
 static void test_conflict_supervisor(void **state)
@@ -421,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_caseworker_sees_comments),
 		cmocka_unit_test(test_conflict_caseworker),
 		cmocka_unit_test(test_conflict_supervisor),
+		cmocka_unit_test(test_conflict_resolved_there),
 		cmocka_unit_test(test_revoke_referral),
 		cmocka_unit_test(test_queue_urgency),
 		cmocka_unit_test(test_review_spanish),
