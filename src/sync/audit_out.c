@@ -77,35 +77,38 @@ static status_t audit_queue_one(struct store *st, const struct store_audit_entry
 status_t sync_audit_queue(struct store *st, size_t *items_out)
 {
 	struct store_audit_list l = STORE_AUDIT_LIST_INIT;
-	int64_t mark;
+	int64_t mark = 0;
 	size_t items = 0;
 	bool worth = false;
-	status_t s = audit_mark(st, &mark);
+	/*
+	 * Mark and tail are read inside the write transaction: two passes at
+	 * once (a review sync beside the timer's) cannot queue the same run.
+	 */
+	status_t s = store_begin(st);
 
+	if (s == ST_OK)
+		s = audit_mark(st, &mark);
 	if (s == ST_OK)
 		s = store_audit_list(st, mark, 0, &l);
 	worth = l.n >= SYNC_AUDIT_IDLE_MAX;
 	for (size_t i = 0; s == ST_OK && i < l.n && !worth; i++)
 		worth = !audit_is_bookkeeping(&l.v[i]);
-	if (s == ST_OK && worth) {
-		s = store_begin(st);
-		for (size_t i = 0; s == ST_OK && i < l.n; i += SYNC_AUDIT_PER_ITEM) {
-			size_t n = l.n - i < SYNC_AUDIT_PER_ITEM ? l.n - i : SYNC_AUDIT_PER_ITEM;
+	for (size_t i = 0; s == ST_OK && worth && i < l.n; i += SYNC_AUDIT_PER_ITEM) {
+		size_t n = l.n - i < SYNC_AUDIT_PER_ITEM ? l.n - i : SYNC_AUDIT_PER_ITEM;
 
-			s = audit_queue_one(st, &l.v[i], n);
-			items++;
-		}
-		if (s == ST_OK) {
-			char seq[24];
-
-			snprintf(seq, sizeof(seq), "%lld", (long long)l.v[l.n - 1].seq);
-			s = store_kv_set(st, SYNC_KV_AUDIT_SENT, seq);
-		}
-		if (s == ST_OK)
-			s = store_commit(st);
-		else
-			store_rollback(st);
+		s = audit_queue_one(st, &l.v[i], n);
+		items++;
 	}
+	if (s == ST_OK && worth) {
+		char seq[24];
+
+		snprintf(seq, sizeof(seq), "%lld", (long long)l.v[l.n - 1].seq);
+		s = store_kv_set(st, SYNC_KV_AUDIT_SENT, seq);
+	}
+	if (s == ST_OK && worth)
+		s = store_commit(st);
+	else
+		store_rollback(st);
 	store_audit_list_release(&l);
 	if (items_out)
 		*items_out = s == ST_OK ? items : 0;
