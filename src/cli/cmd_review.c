@@ -8,8 +8,10 @@
  *   senda review pull                       fetch the team's queue (supervisor)
  *   senda review list [--all] [--status S] [--caseworker D] [--form F] [--flag F]
  *   senda review show N|ID                  answers with comments beside them
- *   senda review approve|escalate N|ID [--comment TEXT]
- *   senda review return N|ID [--comment TEXT] [--on PATH=TEXT]...
+ *   senda review approve|escalate N|ID [--comment-file FILE|-]
+ *   senda review return N|ID [--comment-file FILE|-] [--on-file FILE|-]
+ *                           (--on-file: "PATH=COMMENT" lines; comments never
+ *                           go on the command line, where ps shows them)
  *   senda review conflicts [N|ID]
  *   senda review resolve CONFLICT-ID local|remote
  *   senda review revoke N|ID RULE|REFERRAL-ID  consent withdrawn
@@ -20,11 +22,14 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "app/review.h"
@@ -343,11 +348,121 @@ static int review_show(struct cli *cli, int argc, char **argv)
 
 /* ---- approve, return, escalate ---- */
 
+/*
+ * Comments may be sensitive, and a command line is not private: `ps`
+ * shows it to every user of the machine and the shell keeps it in its
+ * history.  So comments come only from a file or stdin (--comment-file
+ * FILE, --comment - , --on-file FILE); a comment's text as an argument
+ * (the first version's --comment TEXT and --on PATH=TEXT) is refused with
+ * the way to do it instead.
+ */
+#define REVIEW_TEXT_MAX (256 * 1024)	/* far above the limits; the draft checks those */
+#define REVIEW_USAGE "usage: senda review %s N|ID [--comment-file FILE|-] [--on-file FILE|-]"
+
+/* Read all of fd, at most REVIEW_TEXT_MAX bytes of text, into *out. */
+static status_t read_text_fd(int fd, const char *name, char **out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			strbuf_release(&sb);
+			return st_error(ST_IO, "%s: %s", name, strerror(errno));
+		}
+		if (sb.len + (size_t)n > REVIEW_TEXT_MAX) {
+			strbuf_release(&sb);
+			return st_error(ST_INVALID, "%s: longer than %d bytes", name, REVIEW_TEXT_MAX);
+		}
+		strbuf_add(&sb, buf, (size_t)n);
+	}
+	if (sb.len && memchr(sb.buf, '\0', sb.len)) {
+		strbuf_release(&sb);
+		return st_error(ST_INVALID, "%s: holds a NUL byte; a comment is text", name);
+	}
+	*out = strbuf_detach(&sb, NULL);
+	return ST_OK;
+}
+
+/*
+ * A comment's text from path ("-": stdin), without its final newlines.
+ * stdin cannot carry a comment when it carries the passphrase.
+ */
+static status_t read_text(struct cli *cli, const char *path, char **out)
+{
+	status_t s;
+	size_t len;
+	int fd;
+
+	*out = NULL;
+	if (!strcmp(path, "-")) {
+		if (cli->passphrase_fd == STDIN_FILENO)
+			return st_error(ST_USAGE, "stdin carries the passphrase (--passphrase-fd 0); "
+					"give the comment in a file");
+		s = read_text_fd(STDIN_FILENO, "stdin", out);
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return st_error(errno == ENOENT ? ST_NOTFOUND : ST_IO, "%s: %s", path,
+					strerror(errno));
+		s = read_text_fd(fd, path, out);
+		close(fd);
+	}
+	if (s != ST_OK)
+		return s;
+	len = strlen(*out);
+	while (len && ((*out)[len - 1] == '\n' || (*out)[len - 1] == '\r'))
+		(*out)[--len] = '\0';
+	return ST_OK;
+}
+
+/* --on-file: one "PATH=COMMENT" a line; blank lines are skipped. */
+static status_t read_notes(struct cli *cli, const char *path, struct app_review_draft *d)
+{
+	char *text, *line, *next, *eq, *q;
+	const char *name = strcmp(path, "-") ? path : "stdin";
+	status_t s;
+	int lineno = 0;
+
+	if ((s = read_text(cli, path, &text)) != ST_OK)
+		return s;
+	for (line = text; s == ST_OK && line; line = next) {
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*line && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0';
+		if (!*line)
+			continue;
+		eq = strchr(line, '=');
+		if (!eq || eq == line) {
+			s = st_error(ST_INVALID, "%s:%d: expected PATH=COMMENT", name, lineno);
+			break;
+		}
+		q = xstrndup(line, (size_t)(eq - line));
+		s = app_review_draft_note(d, q, eq + 1);
+		free(q);
+		if (s != ST_OK) {
+			char *why = xstrdup(st_detail(s));
+			s = st_error(s, "%s:%d: %s", name, lineno, why);
+			free(why);
+		}
+	}
+	free(text);
+	return s;
+}
+
 static int review_decide(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "comment", required_argument, NULL, 'c' },
+		{ "comment-file", required_argument, NULL, 'f' },
 		{ "on", required_argument, NULL, 'o' },
+		{ "on-file", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *action = argv[0];
@@ -355,29 +470,43 @@ static int review_decide(struct cli *cli, int argc, char **argv)
 	struct store_interview iv;
 	struct review_cmd rc;
 	status_t s = ST_OK;
-	int c;
+	int c, from_stdin = 0;
+	char *text;
 
 	optind = 1;
 	while (s == ST_OK && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		char *eq, *path;
 		switch (c) {
 		case 'c':
-			s = app_review_draft_comment(&d, optarg);
+		case 'f':
+			if (c == 'c' && strcmp(optarg, "-")) {	/* the text itself */
+				app_review_draft_release(&d);
+				return cli_usage_error("--comment takes '-' (read stdin); a comment on "
+						       "the command line shows in ps and shell history: "
+						       "use --comment-file FILE");
+			}
+			if (!strcmp(optarg, "-") && from_stdin++) {
+				s = st_error(ST_USAGE, "only one option can read stdin ('-')");
+				break;
+			}
+			if ((s = read_text(cli, optarg, &text)) == ST_OK && *text)
+				s = app_review_draft_comment(&d, text);
+			free(text);
+			break;
+		case 'O':
+			if (!strcmp(optarg, "-") && from_stdin++) {
+				s = st_error(ST_USAGE, "only one option can read stdin ('-')");
+				break;
+			}
+			s = read_notes(cli, optarg, &d);
 			break;
 		case 'o':
-			eq = strchr(optarg, '=');
-			if (!eq || eq == optarg) {
-				app_review_draft_release(&d);
-				return cli_usage_error("--on: expected PATH=COMMENT, got '%s'", optarg);
-			}
-			path = xstrndup(optarg, (size_t)(eq - optarg));
-			s = app_review_draft_note(&d, path, eq + 1);
-			free(path);
-			break;
+			app_review_draft_release(&d);
+			return cli_usage_error("--on: a comment on the command line shows in ps and "
+					       "shell history: put PATH=COMMENT lines in a file, "
+					       "--on-file FILE (or - for stdin)");
 		default:
 			app_review_draft_release(&d);
-			return cli_usage_error("usage: senda review %s N|ID [--comment TEXT] "
-					       "[--on PATH=TEXT]...", action);
+			return cli_usage_error(REVIEW_USAGE, action);
 		}
 	}
 	if (s != ST_OK) {
@@ -386,8 +515,7 @@ static int review_decide(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		app_review_draft_release(&d);
-		return cli_usage_error("usage: senda review %s N|ID [--comment TEXT] "
-				       "[--on PATH=TEXT]...", action);
+		return cli_usage_error(REVIEW_USAGE, action);
 	}
 	if ((s = rc_open(&rc, cli)) != ST_OK) {
 		app_review_draft_release(&d);

@@ -22,6 +22,6 @@
 	_(enroll,  "enroll [--pin sha256//KEY] [--label NAME] [--force] URL CODE", "register this device with senda-server using a one-time code") \
 	_(audit,   "audit verify | audit log [--after N] [--limit N]", "check the audit trail's hash chain, or print its entries") \
 	_(sync,    "sync [--watch [--interval DUR]] [--verbose] [--quiet] [--batch N] [--timeout DUR] [--no-pull] [--no-gzip] | sync log [--limit N | --all] [--state STATE]... [--kind KIND] [--interview N] | sync retry ID", "deliver the outbox to the server and pull decisions; show the ledger (the last 50 items unless --limit/--all; STATE queued|sending|delivered|quarantined; KIND interview|amendment|referral|decision|audit; --interview by number or id)") \
-	_(review,  "review sync | pull | list [--all] [--status S] [--caseworker D] [--form F] [--flag F] | show N | approve|escalate N [--comment T] | return N [--comment T] [--on PATH=T]... | conflicts [N] | resolve ID local|remote | revoke N RULE|REFERRAL-ID", "the supervisor's review queue and decisions; a return's comments beside their questions")
+	_(review,  "review sync | pull | list [--all] [--status S] [--caseworker D] [--form F] [--flag F] | show N | approve|escalate N [--comment-file F|-] | return N [--comment-file F|-] [--on-file F|-] | conflicts [N] | resolve ID local|remote | revoke N RULE|REFERRAL-ID", "the supervisor's review queue and decisions; a return's comments beside their questions")
 
 #endif

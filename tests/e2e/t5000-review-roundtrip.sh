@@ -46,10 +46,21 @@ expect_contains "caseworker refused" "403" "$err$out"
 expect_exit 77 client cw review approve 1
 expect_contains "caseworker cannot decide" "only a supervisor device decides" "$err"
 expect_exit 8 client sup review show 99
-expect_exit 2 client sup review return 1 --on "no equals sign"
-long=$(head -c 2100 /dev/zero | tr '\0' x)
-expect_exit 11 client sup review return 1 --comment "$long"
+# Comments never go on the command line (ps shows it, the shell keeps it):
+# only from a file or stdin.
+expect_exit 2 client sup review return 1 --on "age=Is 34 right?"
+expect_contains "--on refused" "--on-file FILE" "$err"
+expect_exit 2 client sup review return 1 --comment "Please check the age"
+expect_contains "--comment TEXT refused" "use --comment-file FILE" "$err"
+printf 'age=Fine\nno equals sign\n' >"$TMPDIR/bad-notes"
+expect_exit 11 client sup review return 1 --on-file "$TMPDIR/bad-notes"
+expect_contains "bad line named" "$TMPDIR/bad-notes:2: expected PATH=COMMENT" "$err"
+head -c 2100 /dev/zero | tr '\0' x >"$TMPDIR/long"
+expect_exit 11 client sup review return 1 --comment-file "$TMPDIR/long"
 expect_contains "limit named" "longer than 2000 bytes" "$err"
+expect_exit 8 client sup review return 1 --comment-file "$TMPDIR/none"
+expect_exit 2 client sup review return 1 --comment -
+expect_contains "stdin holds the passphrase" "stdin carries the passphrase" "$err"
 expect_exit 2 client sup review frobnicate
 expect_exit 0 client sup sync log
 expect_contains "nothing queued by the refusals" "0 queued" "$out"
@@ -57,7 +68,21 @@ expect_contains "nothing queued by the refusals" "0 queued" "$out"
 # Return: a comment is required; one goes on the age question.
 expect_exit 11 client sup review return 1
 expect_contains "needs a comment" "a return needs a comment" "$err"
-expect_exit 0 client sup review return 1 --comment "Please check the age" --on "age=Is 34 right?"
+# The overall comment on stdin (the passphrase on fd 3), one on the age
+# question from a file.
+printf 'age=Is 34 right?\n' >"$TMPDIR/notes"
+sup_stdin() {	# sup_stdin TEXT ARGS...: senda as the supervisor, TEXT on stdin
+	local text=$1 rc=0
+	shift
+	out=$(printf '%s\n' "$text" | SENDA_HOME=$TMPDIR/sup/data "$SENDA" --config \
+		"$TMPDIR/sup.ini" --passphrase-fd 3 "$@" 3<<<"$SYNC_PASS" 2>"$TMPDIR/.err") || rc=$?
+	err=$(cat "$TMPDIR/.err")
+	return $rc
+}
+sup_stdin x review return 1 --comment - --on-file - && fail "two options read stdin"
+expect_contains "one stdin" "only one option can read stdin" "$err"
+sup_stdin "Please check the age" review return 1 --comment - --on-file "$TMPDIR/notes" ||
+	fail "return with the comment on stdin: $err"
 expect_exit 13 client sup review approve 1
 expect_contains "state machine" "the interview is returned; it cannot take 'approve'" "$err"
 expect_exit 0 client sup sync

@@ -36,7 +36,8 @@ via sup review pull
 via sup review pull		# again: nothing new, nothing doubled
 expect_exit 0 client sup review list
 expect_contains "one interview in the queue" "1 shown of 1" "$out"
-expect_exit 0 client sup review return 1 --on "age=Is 34 right?"
+printf 'age=Is 34 right?\n' >"$TMPDIR/notes"
+expect_exit 0 client sup review return 1 --on-file "$TMPDIR/notes"
 via sup sync
 via sup sync
 
