@@ -6,7 +6,8 @@
 # fixes and resubmits (an amendment of the same interview, not a second
 # one); the supervisor approves; the caseworker sees it approved and its
 # consented referral sent.  A
-# supervisor of another team never sees it; a caseworker cannot pull the
+# supervisor of another team never sees it (an empty queue) and its
+# decisions on it are refused (403); a caseworker cannot pull the
 # queue; decisions the state machine forbids are refused on the device.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/sync-lib.sh"
@@ -39,6 +40,23 @@ sid=$(awk 'NR == 1 { print $3 }' <<<"$out")
 # Another team's supervisor never sees it; a caseworker has no queue.
 expect_exit 0 client osup review pull
 expect_contains "other team" "review queue: 0 interviews" "$out"
+# The same supervisor with signed requests of its own (tests/tools/
+# srv-client): the queue the server gives it holds nothing of team t1, and
+# a decision on the interview is refused with 403 and changes nothing (the
+# return below still finds it submitted).
+code=$("$SENDA_SERVER" enroll --data "$SRV_DIR" --team t2 --role supervisor |
+	awk '/^code:/ { print $2 }')
+"$TOOLS/srv-client" keygen "$TMPDIR/osup2.key" || fail "keygen"
+osup2=$("$TOOLS/srv-client" enroll "$SRV_URL" "$code" "$TMPDIR/osup2.key") || fail "enrol"
+osup_req() { "$TOOLS/srv-client" request "$SRV_URL" "$1" "$2" "$TMPDIR/osup2.key" "$osup2" "${@:3}" | head -1; }
+line=$(osup_req GET "/v1/review-queue?after=0")
+expect_eq "other team's queue is empty" '200 {"items":[],"cursor":"0","more":false}' "$line"
+for action in approve return escalate; do
+	"$TOOLS/srv-client" batch "$TMPDIR/odec" 1 --kind decision --interview "$sid" \
+		--state "$action" || fail "batch"
+	line=$(osup_req POST /v1/batches --body "$TMPDIR/odec")
+	expect_contains "other team's $action refused" '403 {"error":"forbidden"' "$line"
+done
 expect_exit 77 client cw review pull
 expect_contains "caseworker refused" "403" "$err$out"
 
