@@ -295,6 +295,9 @@ static int sync_run(struct cli *cli, int argc, char **argv)
 		/* Referrals the pull showed approved leave in this same pass. */
 		if (s == ST_OK && queued)
 			s = sync_push_again(st, &so, &stats);
+		/* ...and read "sent" as soon as the server has acknowledged them. */
+		if (s == ST_OK && queued)
+			s = app_review_settle_store(st, NULL);
 		sync_unlock(lock);
 		bar_clear(&out);
 		bool tty = isatty(STDOUT_FILENO);

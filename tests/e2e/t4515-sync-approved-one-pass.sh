@@ -25,3 +25,8 @@ expect_contains "approval pulled" "approved" "$out"
 expect_eq "the referral left in this pass" 1 "$(ledger_count cw delivered referral)"
 expect_eq "nothing waits" 0 "$(ledger_count cw queued referral)"
 expect_contains "the summary counts it" "sync: 1 delivered" "$out"
+# Read as stored, without `senda review show` settling anything on the way:
+# the acknowledged referral already reads sent when the command returns.
+states=$(echo "$SYNC_PASS" | "$BUILD/tools/store-data-tool" --dir "$TMPDIR/cw/data" --referral-states)
+expect_contains "the referral reads sent" "sent" "$states"
+case $states in *pending*) fail "a referral still reads pending: $states" ;; esac

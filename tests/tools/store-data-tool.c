@@ -7,12 +7,15 @@
  *
  * usage: store-data-tool --dir DIR [--create] [--fill N] [--canary TEXT]
  *          [--actor NAME] [--pause MS] [--exec SQL] [--count-audit]
+ *          [--referral-states]
  * The passphrase is one line on standard input.  --fill N makes N
  * interviews, each with a respondent name and answers containing TEXT
  * (default "CANARY"), and completes every other one with a referral and an
  * outbox item in one transaction; --pause MS sleeps between interviews so
  * that two writers take turns.  --count-audit prints the number of audit
- * entries (as `senda audit verify` would count them).
+ * entries (as `senda audit verify` would count them).  --referral-states
+ * prints "RULE STATE" for every referral, read as stored: unlike `senda
+ * review show`, it moves nothing along on the way.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -72,6 +75,22 @@ static void fill_one(struct store *st, unsigned n, const char *canary)
 	store_interview_release(&iv);
 }
 
+static void print_referral_states(struct store *st)
+{
+	struct store_interview_list ivs = STORE_INTERVIEW_LIST_INIT;
+
+	check("listing interviews", store_interviews_list(st, 0, &ivs));
+	for (size_t i = 0; i < ivs.n; i++) {
+		struct store_referral_list refs = STORE_REFERRAL_LIST_INIT;
+
+		check("reading referrals", store_referrals_load(st, ivs.v[i].id, &refs));
+		for (size_t j = 0; j < refs.n; j++)
+			printf("%s %s\n", refs.v[j].rule_id, store_ref_state_name(refs.v[j].state));
+		store_referral_list_release(&refs);
+	}
+	store_interview_list_release(&ivs);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -83,10 +102,11 @@ int main(int argc, char **argv)
 		{ "exec", required_argument, NULL, 'x' },
 		{ "count-audit", no_argument, NULL, 'n' },
 		{ "pause", required_argument, NULL, 'p' },
+		{ "referral-states", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *canary = "CANARY", *sql = NULL;
-	bool create = false, count = false;
+	bool create = false, count = false, states = false;
 	struct store_open_opts so = { { 64, 1 }, 0 };
 	char recovery[STORE_RECOVERY_KEY_LEN];
 	struct store *st = NULL;
@@ -112,6 +132,7 @@ int main(int argc, char **argv)
 		case 'a': store_set_actor(optarg); break;
 		case 'x': sql = optarg; break;
 		case 'n': count = true; break;
+		case 'r': states = true; break;
 		default: die("usage", st_error(ST_USAGE, "see the comment in store-data-tool.c"));
 		}
 	}
@@ -143,6 +164,8 @@ int main(int argc, char **argv)
 			die("reading the audit trail", s);
 		printf("%lld\n", (long long)n);
 	}
+	if (states)
+		print_referral_states(st);
 	store_close(st);
 	return 0;
 }
