@@ -50,12 +50,18 @@
 #include "util/util.h"
 
 #define JBLOCK 4096		/* bytes of the journal stream per block */
-#define JEXTRA 32		/* encrypted with them: start tag 16, token 8, zero 8 */
+#define JEXTRA 32		/* encrypted with them: start tag 16, token 6, zero 10 */
 #define JPLAIN (JBLOCK + JEXTRA)
 #define JTRAILER 48		/* nonce 12, tag 16, epoch 4, used 4, jid 8, zero 4 */
 #define JPHYS (JPLAIN + JTRAILER)
 #define JID_LEN 8
-#define TOKEN_LEN 8		/* page-1 nonce prefix while a journal is live */
+/*
+ * Page-1 nonce prefix while a journal is live.  Six bytes leave six random
+ * ones after it: page 1 is written a few times under one token (the commit,
+ * then the rollback after a crash), and 48 random bits keep those nonces
+ * apart as surely as 48 bits of token keep an old journal from matching.
+ */
+#define TOKEN_LEN 6
 #define P1_TRAILER_OFF VFS_PAYLOAD	/* nonce, tag and epoch of page 1 */
 
 sqlite3_vfs *vfs_fault_register(void);
@@ -266,7 +272,7 @@ static int page_seal(struct vfs_file_key *k, uint32_t pgno, const uint8_t *plain
 
 	crypto_nonce(trailer);
 	if (token)
-		memcpy(trailer, token, TOKEN_LEN);	/* still 32 random bits after it */
+		memcpy(trailer, token, TOKEN_LEN);	/* still 48 random bits after it */
 	put32(trailer + CRYPTO_NONCE_LEN + CRYPTO_TAG_LEN, epoch);
 	page_aad(aad, k, pgno, epoch);
 	if (crypto_aead_seal(k->aead[k->write_key], trailer, aad, sizeof(aad), plain, cipher,
@@ -524,8 +530,8 @@ static void journal_begin(struct shim_file *p)
 
 	journal_reset(p);
 	/*
-	 * From the nonce batch: unpredictable, and cheaper than key-grade
-	 * randomness (one strong-RNG call per transaction showed in profiles).
+	 * From the nonce batch: unpredictable, and far cheaper than key-grade
+	 * randomness (gcry_randomize costs about 11 us a call here).
 	 */
 	crypto_nonce(fresh);
 	memcpy(p->jid, fresh, JID_LEN);
@@ -567,9 +573,8 @@ static int journal_scan(struct shim_file *p)
 		rc = p->real->pMethods->xRead(p->real, tr, JTRAILER, i * JPHYS + JPLAIN);
 		if (rc != SQLITE_OK)
 			return rc == SQLITE_IOERR_SHORT_READ ? journal_damaged(p, i) : rc;
-		if (!i) {
+		if (!i)
 			memcpy(p->jid, tr + 36, JID_LEN);
-		}
 		used = get32(tr + 32);
 		/* Checked again, authenticated, when the block is read. */
 		if (!used || used > JBLOCK || memcmp(tr + 36, p->jid, JID_LEN)) {
