@@ -106,13 +106,29 @@ static void on_escalated(struct store *st, const struct proto_decision *d, json_
 	add_decision(st, d, pl, "escalate");
 }
 
+/*
+ * The server's administrator gave the interview to another device
+ * (`senda-server reassign`): here it becomes read-only, with a note saying
+ * to which device.  Given back to this device, it is editable again.
+ */
 static void on_reassigned(struct store *st, const struct proto_decision *d, json_t *pl)
 {
-	(void)pl;
-	if (*d->interview &&
-	    store_interview_set_readonly(st, d->interview,
-					 "reassigned to another device by the supervisor") != ST_OK)
+	const char *to = jstr(pl, "to");
+	char *me = NULL, *note = NULL;
+	status_t ret;
+
+	if (!*d->interview)
+		return;
+	if (store_kv_get(st, SYNC_KV_DEVICE, &me) != ST_OK)
 		st_clear();
+	if (!(to && me && !strcmp(to, me)))
+		note = xasprintf("reassigned to device %.8s by the server's administrator",
+				 to && *to ? to : "?");
+	ret = store_interview_set_readonly(st, d->interview, note);
+	if (ret != ST_OK)
+		st_clear();	/* not on this device (the new owner's copy comes by other means) */
+	free(note);
+	free(me);
 }
 
 static void on_referral(struct store *st, const struct proto_decision *d, json_t *pl)

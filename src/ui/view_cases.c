@@ -247,12 +247,13 @@ static enum ui_result cases_input(struct ui *ui, struct view *v, int key)
 /*
  * Whether Enter shows an interview read-only first: returned (the
  * supervisor's comments), approved (final: its referrals and their state),
- * or with open conflicts (a value to pick).  Others open for editing.
+ * with open conflicts (a value to pick), or read-only here (reassigned to
+ * another device: the note says so).  Others open for editing.
  */
 static bool cases_read_first(const struct cases_view *c, const struct store_interview *iv)
 {
 	return iv->status == STORE_IV_RETURNED || iv->status == STORE_IV_APPROVED ||
-	       app_conflict_set_has(&c->conflicts, iv->id);
+	       iv->readonly_note || app_conflict_set_has(&c->conflicts, iv->id);
 }
 
 static enum ui_result cases_action(struct ui *ui, struct view *v, enum ui_action a)

@@ -190,7 +190,9 @@ static status_t riv_load(struct ui *ui, struct riv_view *r, const char *id)
 			st_clear();
 		r->supervisor = role && !strcmp(role, "supervisor");
 		r->cw_device = role && !strcmp(role, "caseworker");
-		r->caseworker = r->iv.status == STORE_IV_RETURNED && !r->supervisor;
+		/* Returned to this caseworker, to fix; not once reassigned away. */
+		r->caseworker = r->iv.status == STORE_IV_RETURNED && !r->supervisor &&
+				!r->iv.readonly_note;
 		free(role);
 		riv_add(r, NULL, NULL, false);
 		/* Crossed edits first: they wait for a person to pick a value. */

@@ -5,7 +5,8 @@
 # until a person picks one, and the caseworker's device gets the same
 # conflict from the server; in either order of arrival.  Then the server reassigns the interview to
 # another device: after its next sync the old device shows it read-only
-# with a note and refuses edits.
+# with a note naming the new device, in `senda review show` and in its
+# console (tmux), and refuses edits; given back, it is editable again.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/sync-lib.sh"
 
@@ -105,3 +106,47 @@ echo "$SYNC_PASS" | "$TOOLS/review-fix" --amend --dir "$TMPDIR/cw/data" --form "
 expect_exit 0 client cw review show 1
 expect_contains "unchanged" "age                          43" "$out"
 expect_exit 0 client sup audit verify
+
+# A submitted interview reassigned: in the old device's console, Enter no
+# longer opens it for editing but read-only, with the note; given back to
+# the old device, it is editable again.
+printf '{"consent":true,"given_name":"Caro","age":29,"nationality":"cuba"}\n' >"$TMPDIR/c.json"
+expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/c.json" --save
+expect_exit 0 client cw sync
+id3=$(client cw review show 3 | awk 'NR == 1 { print $3 }')
+expect_exit 0 client sup review pull
+sid3=$(client sup review show 3 | awk 'NR == 1 { print $3 }')
+expect_exit 0 "$SENDA_SERVER" reassign --data "$SRV_DIR" "$sid3" --to "$dev2"
+expect_exit 0 client cw sync
+expect_exit 0 client cw review show 3
+expect_contains "note names the new device" "read-only: reassigned to device ${dev2:0:8}" "$out"
+printf '[forms]\ndir = %s\n' "$TOP/tests/forms/console" >>"$TMPDIR/cw.ini"
+SENDA_HOME=$TMPDIR/cw/data tmux_start "$SENDA" --config "$TMPDIR/cw.ini"
+trap 'rc=$?; tmux_stop; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
+tmux_wait "Passphrase:"
+tmux_text "$SYNC_PASS"
+tmux_keys Enter
+tmux_wait "Interviews"
+tmux_keys /
+tmux_text "${id3:0:8}"
+tmux_keys Enter
+tmux_keys Enter
+tmux_wait "Interview 3  mini  submitted  (read-only)"
+tmux_wait "reassigned to device ${dev2:0:8} by the server's administrator"
+# nothing here edits it: Enter stays, c is refused
+tmux_keys Enter c
+tmux_wait "Only a supervisor decides"
+tmux_wait "Interview 3  mini  submitted  (read-only)"
+tmux_keys Escape
+tmux_wait "Interviews"
+tmux_keys q
+expect_eq "console exit status" 0 "$(tmux_exit_status)"
+dev1=$("$SENDA_SERVER" devices --data "$SRV_DIR" list |
+	awk -F'\t' '$3 == "caseworker" && !/second-laptop/ { print $1; exit }')
+expect_eq "first device id" 36 "${#dev1}"
+expect_exit 0 "$SENDA_SERVER" reassign --data "$SRV_DIR" "$sid3" --to "$dev1"
+expect_exit 0 client cw sync
+expect_exit 0 client cw review show 3
+case $out in *read-only*) fail "given back, still read-only: $out" ;; esac
+echo "$SYNC_PASS" | "$TOOLS/review-fix" --amend --dir "$TMPDIR/cw/data" --form "$FORM" \
+	"$id3" age 30 || fail "given back, the interview took no edit"

@@ -358,6 +358,20 @@ static void test_conflict_resolved_there(void **state)
 	app_free(app);
 }
 
+/* Reassigned away (the pull's note): read-only from the case list. */
+static void test_reassigned_read_only(void **state)
+{
+	struct app *app = seeded_app();
+
+	(void)state;
+	set_role(app, "caseworker");
+	assert_int_equal(store_interview_set_readonly(app->store, IV_A,
+		"reassigned to device 0b7e12ab by the server's administrator"), ST_OK);
+	run_golden(app, "review_reassigned", UI_LANG_EN);
+	assert_int_equal(status_of(app, IV_A), STORE_IV_SUBMITTED);
+	app_free(app);
+}
+
 /* The supervisor's side: the queue marks it, `m` (rebound to M here: the
  * hint line follows [keys]) keeps the supervisor's. */
 static void test_conflict_supervisor(void **state)
@@ -450,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_conflict_caseworker),
 		cmocka_unit_test(test_conflict_supervisor),
 		cmocka_unit_test(test_conflict_resolved_there),
+		cmocka_unit_test(test_reassigned_read_only),
 		cmocka_unit_test(test_revoke_referral),
 		cmocka_unit_test(test_queue_urgency),
 		cmocka_unit_test(test_review_spanish),
