@@ -51,6 +51,10 @@ osup2=$("$TOOLS/srv-client" enroll "$SRV_URL" "$code" "$TMPDIR/osup2.key") || fa
 osup_req() { "$TOOLS/srv-client" request "$SRV_URL" "$1" "$2" "$TMPDIR/osup2.key" "$osup2" "${@:3}" | head -1; }
 line=$(osup_req GET "/v1/review-queue?after=0")
 expect_eq "other team's queue is empty" '200 {"items":[],"cursor":"0","more":false}' "$line"
+# The queue's cursor follows the decisions feed's rules.
+expect_contains "bad cursor" '400 ' "$(osup_req GET "/v1/review-queue?after=abc")"
+expect_contains "cursor from the future" '410 {"error":"cursor_expired"' \
+	"$(osup_req GET "/v1/review-queue?after=99")"
 for action in approve return escalate; do
 	"$TOOLS/srv-client" batch "$TMPDIR/odec" 1 --kind decision --interview "$sid" \
 		--state "$action" || fail "batch"

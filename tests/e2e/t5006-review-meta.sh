@@ -3,7 +3,7 @@
 # highest urgency among the referrals the rules made and the caseworker's
 # own judgement, and the protection flags of those rules (`flag =` in the
 # form), never an answer.  After a real sync the supervisor's queue sorts
-# by that urgency and filters by flag.
+# by that urgency and filters by flag, with the server down.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/sync-lib.sh"
 
@@ -35,6 +35,10 @@ expect_contains "gbv flagged" "flags: gbv" "$(grep '^2 ' <<<"$out")"
 expect_contains "trafficking flagged" "trafficking" "$(grep '^3 ' <<<"$out")"
 case $(grep '^1 ' <<<"$out") in *flags:*) fail "a flag on the interview without referrals" ;; esac
 
+# The queue is in the supervisor's encrypted store: it works offline.
+srv_stop
+expect_exit 0 client sup review list
+expect_contains "offline: still three waiting" "3 shown of 3" "$out"
 expect_exit 0 client sup review list --flag gbv
 expect_contains "flag filter" "1 shown of 3" "$out"
 expect_eq "only the GBV case" 2 "$(awk 'NR > 1 && $1 ~ /^[0-9]+$/ && $2 != "shown" { print $1 }' <<<"$out")"
