@@ -214,6 +214,32 @@ static void test_return_then_approve(void **state)
 	assert_int_equal(cl.n, 2);
 	store_comment_list_release(&cl);
 
+	/* Every transition is in the audit trail, with ids and states only. */
+	{
+		static const char *const want[] = {
+			"submitted -> returned", "returned -> resubmitted",
+			"resubmitted -> approved",
+		};
+		struct store_audit_list al = STORE_AUDIT_LIST_INIT;
+		size_t i, k = 0, decisions = 0, comments = 0;
+
+		assert_int_equal(store_audit_list(app->store, 0, 100000, &al), ST_OK);
+		for (i = 0; i < al.n; i++) {
+			const struct store_audit_entry *e = &al.v[i];
+			assert_null(strstr(e->detail ? e->detail : "", "Please check"));
+			assert_null(strstr(e->detail ? e->detail : "", "Age 140"));
+			if (!strcmp(e->action, "interview.status") && !strcmp(e->object, id) &&
+			    k < ARRAY_SIZE(want) && !strcmp(e->detail, want[k]))
+				k++;
+			decisions += !strcmp(e->action, "decision.add");
+			comments += !strcmp(e->action, "comment.add");
+		}
+		assert_int_equal(k, ARRAY_SIZE(want));	/* all three, in order */
+		assert_int_equal(decisions, 2);
+		assert_int_equal(comments, 1);		/* age's; the overall one is the decision's */
+		store_audit_list_release(&al);
+	}
+
 	store_decision_list_release(&dl);
 	app_review_draft_release(&d);
 	app_free(app);
