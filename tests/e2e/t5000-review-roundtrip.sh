@@ -87,6 +87,10 @@ expect_exit 2 client sup review frobnicate
 expect_exit 0 client sup sync log
 expect_contains "nothing queued by the refusals" "0 queued" "$out"
 
+# Escalated first (urgent, still waiting), then returned: both reach the
+# server's state machine and the caseworker.
+expect_exit 0 client sup review escalate 1
+expect_exit 13 client sup review escalate 1
 # Return: a comment is required; one goes on the age question.
 expect_exit 11 client sup review return 1
 expect_contains "needs a comment" "a return needs a comment" "$err"
@@ -116,6 +120,7 @@ expect_contains "returned" "mini  returned" "$out"
 expect_contains "overall comment" "comment: Please check the age" "$out"
 expect_contains "beside its question" "age                          34    <- Is 34 right?" "$out"
 expect_contains "referral waits for approval" "referral legal_orientation pending" "$out"
+expect_contains "the escalation arrived" "decision: escalate by" "$out"
 
 # Fix and resubmit: an amendment of the same interview.
 echo "$SYNC_PASS" | "$TOOLS/review-fix" --dir "$TMPDIR/cw/data" --form "$FORM" "$id" age 43 ||
@@ -131,7 +136,8 @@ expect_exit 0 client sup review pull
 expect_contains "amendment already pulled by sync" "0 interviews, 0 amendments" "$out"
 expect_exit 0 client sup review list
 expect_contains "resubmitted, not a second interview" "1 shown of 1" "$out"
-expect_contains "resubmitted" "resubmitted normal  mini" "$out"
+# escalated once, it stays urgent through the round trip
+expect_contains "resubmitted, still escalated" "resubmitted high    mini" "$out"
 expect_exit 0 client sup review show "$sid"
 expect_contains "fixed answer" "age                          43" "$out"
 expect_exit 0 client sup review approve 1

@@ -270,6 +270,27 @@ static void test_queue_approve_next(void **state)
 	app_free(app);
 }
 
+/* Escalate in the console: one decision in the outbox, still waiting. */
+static void test_queue_escalate(void **state)
+{
+	struct app *app = seeded_app();
+	struct store_outbox_list ob = STORE_OUTBOX_LIST_INIT;
+	char *screen = NULL;
+
+	(void)state;
+	if (run_keys(app, "review_queue_escalate", &screen) != 0)
+		fail_msg("script failed; last screen:\n%s", screen);
+	free(screen);
+	assert_int_equal(status_of(app, IV_A), STORE_IV_SUBMITTED);
+	assert_int_equal(store_outbox_list(app->store, 0, &ob), ST_OK);
+	assert_int_equal(ob.n, 1);
+	assert_string_equal(ob.v[0].kind, "decision");
+	assert_string_equal(ob.v[0].object_id, IV_A);
+	assert_string_equal(ob.v[0].payload, "{\"action\":\"escalate\"}");
+	store_outbox_list_release(&ob);
+	app_free(app);
+}
+
 /* The caseworker's side: the returned interview is first in the case list,
  * opens with the comments beside their questions, Enter fixes a question
  * in the interview view, F10 resubmits. */
@@ -460,6 +481,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_return),
 		cmocka_unit_test(test_queue_approve_next),
+		cmocka_unit_test(test_queue_escalate),
 		cmocka_unit_test(test_caseworker_sees_comments),
 		cmocka_unit_test(test_conflict_caseworker),
 		cmocka_unit_test(test_conflict_supervisor),
