@@ -16,18 +16,26 @@ client_new cw t1 caseworker
 client_new cw2 t1 caseworker --label second-laptop
 client_new sup t1 supervisor
 
-printf '{"consent":true,"given_name":"Ana","age":34,"nationality":"cuba"}\n' >"$TMPDIR/a.json"
-expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/a.json" --save
-expect_exit 0 client cw sync
-id=$(client cw review show 1 | awk 'NR == 1 { print $3 }')
-expect_exit 0 client sup review pull
-sid=$(client sup review show 1 | awk 'NR == 1 { print $3 }')
-expect_eq "server id" 36 "${#sid}"
+# submit N ANSWERS: interview N filled on the caseworker's device, synced
+# and pulled into the supervisor's queue; sets id (the caseworker's id) and
+# sid (the supervisor's, which is the server's).
+submit() {
+	printf '%s\n' "$2" >"$TMPDIR/answers.json"
+	expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/answers.json" --save
+	expect_exit 0 client cw sync
+	id=$(client cw review show "$1" | awk 'NR == 1 { print $3 }')
+	expect_exit 0 client sup review pull
+	sid=$(client sup review show "$1" | awk 'NR == 1 { print $3 }')
+	expect_eq "server id of $1" 36 "${#sid}"
+}
+
+submit 1 '{"consent":true,"given_name":"Ana","age":34,"nationality":"cuba"}'
+id1=$id sid1=$sid
 
 # Crossed: approved on the supervisor's device, amended on the caseworker's.
 expect_exit 0 client sup review approve 1
 echo "$SYNC_PASS" | "$TOOLS/review-fix" --amend --dir "$TMPDIR/cw/data" --form "$FORM" \
-	"$id" age 43 || fail "amending"
+	"$id1" age 43 || fail "amending"
 expect_exit 0 client cw sync
 expect_exit 0 client sup review pull
 expect_contains "conflict counted" "0 amendments, 1 conflicts" "$out"
@@ -67,11 +75,8 @@ expect_contains "the resolution went out" " resolution delivered" "$out"
 
 # The other order: the approval reaches the server first, the amendment
 # after it.  Both devices get the conflict; the interview stays approved.
-printf '{"consent":true,"given_name":"Beto","age":40,"nationality":"haiti"}\n' >"$TMPDIR/b.json"
-expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/b.json" --save
-expect_exit 0 client cw sync
-id2=$(client cw review show 2 | awk 'NR == 1 { print $3 }')
-expect_exit 0 client sup review pull
+submit 2 '{"consent":true,"given_name":"Beto","age":40,"nationality":"haiti"}'
+id2=$id
 expect_exit 0 client sup review approve 2
 expect_exit 0 client sup sync
 echo "$SYNC_PASS" | "$TOOLS/review-fix" --amend --dir "$TMPDIR/cw/data" --form "$FORM" \
@@ -97,12 +102,12 @@ expect_contains "still open there" "1 open conflicts" "$out"
 # Reassignment to the second laptop.
 dev2=$("$SENDA_SERVER" devices --data "$SRV_DIR" list | awk '/second-laptop/ { print $1 }')
 expect_eq "second device id" 36 "${#dev2}"
-expect_exit 0 "$SENDA_SERVER" reassign --data "$SRV_DIR" "$sid" --to "$dev2"
+expect_exit 0 "$SENDA_SERVER" reassign --data "$SRV_DIR" "$sid1" --to "$dev2"
 expect_exit 0 client cw sync
 expect_exit 0 client cw review show 1
 expect_contains "read-only note" "read-only: reassigned" "$out"
 echo "$SYNC_PASS" | "$TOOLS/review-fix" --amend --dir "$TMPDIR/cw/data" --form "$FORM" \
-	"$id" age 50 2>"$TMPDIR/fix.err" && fail "a reassigned interview took an edit"
+	"$id1" age 50 2>"$TMPDIR/fix.err" && fail "a reassigned interview took an edit"
 expect_exit 0 client cw review show 1
 expect_contains "unchanged" "age                          43" "$out"
 expect_exit 0 client sup audit verify
@@ -110,12 +115,8 @@ expect_exit 0 client sup audit verify
 # A submitted interview reassigned: in the old device's console, Enter no
 # longer opens it for editing but read-only, with the note; given back to
 # the old device, it is editable again.
-printf '{"consent":true,"given_name":"Caro","age":29,"nationality":"cuba"}\n' >"$TMPDIR/c.json"
-expect_exit 0 client cw form fill "$FORM" --answers "$TMPDIR/c.json" --save
-expect_exit 0 client cw sync
-id3=$(client cw review show 3 | awk 'NR == 1 { print $3 }')
-expect_exit 0 client sup review pull
-sid3=$(client sup review show 3 | awk 'NR == 1 { print $3 }')
+submit 3 '{"consent":true,"given_name":"Caro","age":29,"nationality":"cuba"}'
+id3=$id sid3=$sid
 expect_exit 0 "$SENDA_SERVER" reassign --data "$SRV_DIR" "$sid3" --to "$dev2"
 expect_exit 0 client cw sync
 expect_exit 0 client cw review show 3
