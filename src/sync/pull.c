@@ -122,6 +122,7 @@ static void on_reassigned(struct store *st, const struct proto_decision *d, json
 	if (store_kv_get(st, SYNC_KV_DEVICE, &me) != ST_OK)
 		st_clear();
 	if (!(to && me && !strcmp(to, me)))
+		/* view_review_iv.c reads this sentence to say it in Spanish too. */
 		note = xasprintf("reassigned to device %.8s by the server's administrator",
 				 to && *to ? to : "?");
 	ret = store_interview_set_readonly(st, d->interview, note);

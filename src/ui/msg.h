@@ -121,6 +121,7 @@
 	_(RIV_TITLE,      "Interview %lld  %s  %s",              "Entrevista %lld  %s  %s") \
 	_(RIV_READONLY,   "  (read-only)",                       "  (solo lectura)") \
 	_(RIV_ESCALATED,  "  ESCALATED",                         "  ESCALADA") \
+	_(RIV_REASSIGNED, "Reassigned to device %s by the server's administrator: read-only here.", "Reasignada al equipo %s por la administración: aquí solo lectura.") \
 	_(RIV_CONFLICTS,  "  %zu open conflicts",                "  %zu conflictos abiertos") \
 	_(RIV_OVERALL,    "Overall comment:",                    "Comentario general:") \
 	_(RIV_COMMENT,    "Comment: ",                           "Comentario: ") \

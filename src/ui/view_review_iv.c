@@ -20,6 +20,7 @@
  * Approved interviews and those with open conflicts open here too, and
  * `v` in the case list opens any interview here.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -355,7 +356,12 @@ static void riv_draw(struct ui *ui, struct view *v, struct ui_screen *scr)
 		int w = ui_put(scr, scr->rows - 3, 0, UI_A_BOLD, 20, M(RIV_COMMENT));
 		ui_line_draw(&r->edit, scr, scr->rows - 3, w, scr->cols - w, 0, true);
 	} else if (r->iv.readonly_note) {
-		ui_put(scr, scr->rows - 3, 1, UI_A_WARN, -1, r->iv.readonly_note);
+		/* The pull's note (sync/pull.c), said in the console's language. */
+		char dev[9], *note = NULL;
+		if (sscanf(r->iv.readonly_note, "reassigned to device %8[0-9a-f]", dev) == 1)
+			note = xasprintf(M(RIV_REASSIGNED), dev);
+		ui_put(scr, scr->rows - 3, 1, UI_A_WARN, -1, note ? note : r->iv.readonly_note);
+		free(note);
 	} else {
 		/* What the keys do on the focused line. */
 		struct strbuf hint = STRBUF_INIT;

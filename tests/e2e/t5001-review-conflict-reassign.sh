@@ -133,7 +133,7 @@ tmux_text "${id3:0:8}"
 tmux_keys Enter
 tmux_keys Enter
 tmux_wait "Interview 3  mini  submitted  (read-only)"
-tmux_wait "reassigned to device ${dev2:0:8} by the server's administrator"
+tmux_wait "Reassigned to device ${dev2:0:8} by the server's administrator"
 # nothing here edits it: Enter stays, c is refused
 tmux_keys Enter c
 tmux_wait "Only a supervisor decides"

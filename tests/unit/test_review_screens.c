@@ -389,6 +389,7 @@ static void test_reassigned_read_only(void **state)
 	assert_int_equal(store_interview_set_readonly(app->store, IV_A,
 		"reassigned to device 0b7e12ab by the server's administrator"), ST_OK);
 	run_golden(app, "review_reassigned", UI_LANG_EN);
+	run_golden(app, "review_reassigned_es", UI_LANG_ES);
 	assert_int_equal(status_of(app, IV_A), STORE_IV_SUBMITTED);
 	app_free(app);
 }
