@@ -379,6 +379,21 @@ static void test_conflict_resolved_there(void **state)
 	app_free(app);
 }
 
+/* A warning (not an error) shows beside its answer in the read-only view. */
+static void test_read_only_warning(void **state)
+{
+	struct app *app = seeded_app();
+	char *screen = NULL;
+
+	(void)state;
+	seed(app, "dddddddd-0000-4000-8000-000000000004", STORE_IV_SUBMITTED,
+	     "{\"received\":10}", "110");
+	if (run_keys(app, "review_warning", &screen) != 0)
+		fail_msg("script failed; last screen:\n%s", screen);
+	free(screen);
+	app_free(app);
+}
+
 /* Reassigned away (the pull's note): read-only from the case list. */
 static void test_reassigned_read_only(void **state)
 {
@@ -488,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_conflict_supervisor),
 		cmocka_unit_test(test_conflict_resolved_there),
 		cmocka_unit_test(test_reassigned_read_only),
+		cmocka_unit_test(test_read_only_warning),
 		cmocka_unit_test(test_revoke_referral),
 		cmocka_unit_test(test_queue_urgency),
 		cmocka_unit_test(test_review_spanish),
