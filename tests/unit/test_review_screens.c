@@ -492,6 +492,61 @@ static void test_review_spanish(void **state)
 	app_free(app);
 }
 
+/*
+ * docs/review.md's "In the console" section names every review action of
+ * src/ui/keys.h (those of the queue and the read-only view, not the
+ * generic ones), and each table row's key is that action's default key.
+ */
+static void test_doc_keys(void **state)
+{
+	char *doc = file_read_all("docs/review.md", NULL), *sec, *end, *line, *next;
+	size_t i, rows = 0;
+
+	(void)state;
+	assert_non_null(doc);
+	sec = strstr(doc, "## In the console\n");
+	assert_non_null(sec);
+	end = strstr(sec + 1, "\n## ");
+	if (end)
+		*end = '\0';
+	for (i = 0; i < ui_n_actions; i++) {
+		const struct ui_action_info *a = &ui_actions[i];
+		char *want;
+		if (!a->name || !(a->views & (V_RQUEUE | V_RIV)) || (a->views & V_CASES) ||
+		    a->id == UI_ACT_BACK)
+			continue;
+		want = xasprintf("(`%s`)", a->name);
+		if (!strstr(sec, want))
+			fail_msg("docs/review.md, In the console: no %s", want);
+		free(want);
+	}
+	for (line = sec; line; line = next) {
+		const struct ui_action_info *a;
+		char key[32], name[64], *p, *q;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strncmp(line, "| `", 3) || sscanf(line, "| `%31[^`]`", key) != 1)
+			continue;
+		p = strstr(line, "(`");
+		for (q = p; q; q = strstr(q + 1, "(`"))
+			p = q;
+		if (!p || sscanf(p, "(`%63[^`]`)", name) != 1 || !(a = ui_action_by_name(name)))
+			continue;
+		{
+			char *keys = xasprintf(" %s ", a->def_keys), *k = xasprintf(" %s ", key);
+			if (!strstr(keys, k))
+				fail_msg("docs/review.md: `%s` is not a default key of %s (%s)", key,
+					 name, a->def_keys);
+			free(keys);
+			free(k);
+		}
+		rows++;
+	}
+	assert_true(rows >= 8);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_revoke_referral),
 		cmocka_unit_test(test_queue_urgency),
 		cmocka_unit_test(test_review_spanish),
+		cmocka_unit_test(test_doc_keys),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
