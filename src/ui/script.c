@@ -7,7 +7,6 @@
  *   # comment              (blank lines too)
  *   type TEXT              type TEXT literally (UTF-8; the rest of the line)
  *   key NAME...            press named keys: Enter Esc Tab F2 C-a Space x ...
- *   dump FILE              write the screen as text to FILE
  *   expect TEXT            fail unless some row of the screen contains TEXT
  *   resize COLS ROWS       as if the terminal was resized
  *   idle                   as if the idle-lock time had passed
@@ -80,16 +79,6 @@ static bool run_line(struct ui *ui, char *line)
 			}
 			queue_key(ui, key);
 		}
-	} else if (!strcmp(line, "dump")) {
-		FILE *f = fopen(arg, "w");
-		if (!f) {
-			script_fail(ui, "cannot write %s", arg);
-			return false;
-		}
-		if (ui->dirty)
-			ui_draw(ui);
-		ui_screen_dump(&ui->scr, f);
-		fclose(f);
 	} else if (!strcmp(line, "expect")) {
 		if (ui->dirty)
 			ui_draw(ui);

@@ -181,7 +181,7 @@ void ui_term_size(int *rows, int *cols);
 
 /* ---- key script (script.c) ---- */
 bool ui_script_open(struct ui *ui, const char *path);
-/* Next key from the script, running non-key steps (dump, resize, ...). */
+/* Next key from the script, running non-key steps (expect, resize, ...). */
 int ui_script_key(struct ui *ui);
 
 #endif
