@@ -27,7 +27,7 @@ $(STORE_BENCH_SQLCIPHER): tests/bench/store_bench.c
 		$$(pkg-config --cflags sqlcipher) -o $@ $< $$(pkg-config --libs sqlcipher)
 
 bench-store: deps-bench $(STORE_BENCH) $(STORE_BENCH_SQLCIPHER)
-	@echo "store benchmark: best of 3 rounds per engine, engines alternating (a few minutes; single-tx is fsync-bound)"
+	@echo "store benchmark: best of 5 rounds per engine, engines alternating (about a minute; single-tx is fsync-bound)"
 	@$(STORE_BENCH) --sqlcipher $(STORE_BENCH_SQLCIPHER)
 
 crash: $(BUILD)/tools/crashwriter

@@ -14,7 +14,7 @@
  * workload with the ratios senda/plain and senda/sqlcipher, in wall-clock
  * time and in CPU time (the machine is shared: CPU time shows what the
  * encryption itself costs, wall-clock time what a caseworker waits).  Each figure
- * is the best of STORE_BENCH_ROUNDS (default 3) rounds, engines alternating.
+ * is the best of STORE_BENCH_ROUNDS (default 5) rounds, engines alternating.
  *
  * Workloads: 100,000 answer inserts in transactions of 1,000; 2,000
  * single-answer transactions; 20,000 random point selects with a cold
@@ -400,7 +400,7 @@ static void print_table(const double *plain, const double *senda, const double *
 static int bench_rounds(void)
 {
 	const char *r = getenv("STORE_BENCH_ROUNDS");
-	int n = r ? atoi(r) : 3;
+	int n = r ? atoi(r) : 5;
 
 	return n > 0 ? n : 1;
 }
