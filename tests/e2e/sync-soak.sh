@@ -13,6 +13,10 @@
 #   SOAK_RATE=0.25 (share of exchanges that meet a fault) SOAK_SEED=1
 #   SOAK_KILL=0 (1: kill -9 the server and clients at random points)
 #   SOAK_DEADLINE=110 (seconds) SOAK_BATCH=50 SOAK_REPORT=FILE (key value)
+#   SOAK_ROUNDS=1: fill and deliver that many times over, the way a device
+#   syncs day after day; each round after the first also carries the audit
+#   entries the round before left behind (outbox.sending, outbox.delivered,
+#   ...), so the wire bytes of rounds 2.. are the steady state's.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/sync-lib.sh"
 
@@ -24,25 +28,28 @@ seed=${SOAK_SEED:-1}
 kill9=${SOAK_KILL:-0}
 deadline_s=${SOAK_DEADLINE:-110}
 batch=${SOAK_BATCH:-50}
+rounds=${SOAK_ROUNDS:-1}
 
 srv_start
 # The killer's kill -9 would otherwise make bash report "Killed" for it.
 [ "$kill9" = 1 ] && disown "$SRV_PID"
-proxy_start --seed "$seed" --rate "$rate" --stall-ms 1000 --latency-ms 30
+for ((c = 1; c <= clients; c++)); do
+	client_new "c$c"
+done
 
 # Spread the referrals over the clients, whole interviews each.
 interviews=$(((referrals + per - 1) / per))
 expected=0
-for ((c = 1; c <= clients; c++)); do
-	n=$((interviews / clients + (c <= interviews % clients ? 1 : 0)))
-	client_new "c$c"
-	fill "c$c" --interviews "$n" --referrals "$per"
-	expected=$((expected + n * (per + 1)))
-done
-delivered_referrals=$((interviews * per))
-
-start=$(date +%s.%N)
-deadline=$((SECONDS + deadline_s))
+delivered_referrals=0
+fill_round() {
+	local c n
+	for ((c = 1; c <= clients; c++)); do
+		n=$((interviews / clients + (c <= interviews % clients ? 1 : 0)))
+		fill "c$c" --interviews "$n" --referrals "$per"
+		expected=$((expected + n * (per + 1)))
+	done
+	delivered_referrals=$((delivered_referrals + interviews * per))
+}
 
 # One client as a timer would run it: a pass, and again until all is sent.
 client_loop() {
@@ -86,29 +93,49 @@ killer() {
 	done
 }
 
-pids=()
-for ((c = 1; c <= clients; c++)); do
-	# 2>/dev/null: bash's "Killed" job notices; senda's own errors go to .err.
-	client_loop "c$c" 2>/dev/null &
-	pids+=($!)
+# One round: fill every client, then let each deliver everything through a
+# fresh proxy (its byte counters are the round's alone).
+round_bytes=()
+round_referrals=()
+secs=0 faults=0 exchanges=0
+for ((round = 1; round <= rounds; round++)); do
+	before=$delivered_referrals
+	fill_round
+	# The bound is on delivering, not on filling.
+	((round > 1)) || deadline=$((SECONDS + deadline_s))
+	proxy_start --seed "$((seed + round - 1))" --rate "$rate" --stall-ms 1000 --latency-ms 30
+	rm -f "$TMPDIR/soak.done"
+	start=$(date +%s.%N)
+	pids=()
+	for ((c = 1; c <= clients; c++)); do
+		# 2>/dev/null: bash's "Killed" job notices; senda's own errors go to .err.
+		client_loop "c$c" 2>/dev/null &
+		pids+=($!)
+	done
+	if [ "$kill9" = 1 ]; then
+		killer 2>/dev/null &
+		killer_pid=$!
+	fi
+	ok=1
+	for p in "${pids[@]}"; do
+		wait "$p" || ok=0
+	done
+	end=$(date +%s.%N)
+	if [ "$kill9" = 1 ]; then
+		: >"$TMPDIR/soak.done"
+		kill "$killer_pid" 2>/dev/null
+		wait "$killer_pid" 2>/dev/null
+		# The killer may have restarted the server: stop the one that runs now.
+		SRV_PID=$(cat "$TMPDIR/srv.pid")
+	fi
+	proxy_stop
+	secs=$(awk -v s="$secs" -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", s + b - a }')
+	round_bytes+=($(($(proxy_stat bytes_up) + $(proxy_stat bytes_down))))
+	round_referrals+=($((delivered_referrals - before)))
+	faults=$((faults + $(proxy_stat faults)))
+	exchanges=$((exchanges + $(proxy_stat exchanges)))
+	[ "$ok" = 1 ] || break
 done
-if [ "$kill9" = 1 ]; then
-	killer 2>/dev/null &
-	killer_pid=$!
-fi
-ok=1
-for p in "${pids[@]}"; do
-	wait "$p" || ok=0
-done
-end=$(date +%s.%N)
-if [ "$kill9" = 1 ]; then
-	: >"$TMPDIR/soak.done"
-	kill "$killer_pid" 2>/dev/null
-	wait "$killer_pid" 2>/dev/null
-	# The killer may have restarted the server: stop the one that runs now.
-	SRV_PID=$(cat "$TMPDIR/srv.pid")
-fi
-proxy_stop
 srv_stop
 [ "$ok" = 1 ] || {
 	tail -n 3 "$TMPDIR"/c*.err >&2
@@ -133,19 +160,27 @@ for ((c = 1; c <= clients; c++)); do
 		--client "$TMPDIR/c$c/data" 2>&1) || fail "c$c audit trail on the server: $audit"
 done
 
-secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-up=$(proxy_stat bytes_up)
-down=$(proxy_stat bytes_down)
-per_ref=$(((up + down) / delivered_referrals))
+# Wire bytes per referral: over all rounds, of the first round alone (a
+# device's first sync) and of the rounds after it (the steady state).
+wire=0
+for b in "${round_bytes[@]}"; do wire=$((wire + b)); done
+per_ref=$((wire / delivered_referrals))
+first_ref=$((round_bytes[0] / round_referrals[0]))
+steady_ref=$first_ref
+if ((rounds > 1)); then
+	steady_ref=$(((wire - round_bytes[0]) / (delivered_referrals - round_referrals[0])))
+fi
 passes=$(cat "$TMPDIR"/c*.rcs | wc -l)
 failed_passes=$(grep -cv '^0$' "$TMPDIR"/c*.rcs | awk -F: '{ n += $2 } END { print n + 0 }')
 kills=$(cat "$TMPDIR/kills" 2>/dev/null | wc -l)
-echo "soak: $delivered_referrals referrals ($expected items) from $clients clients in ${secs}s;" \
-	"faults $(proxy_stat faults) of $(proxy_stat exchanges) exchanges; passes $passes" \
-	"($failed_passes failed); kill -9 $kills; wire $((up + down)) bytes," \
-	"$per_ref per referral"
+echo "soak: $delivered_referrals referrals ($expected items) from $clients clients" \
+	"in $rounds round(s), ${secs}s;" \
+	"faults $faults of $exchanges exchanges; passes $passes" \
+	"($failed_passes failed); kill -9 $kills; wire $wire bytes," \
+	"$per_ref per referral (first round $first_ref, later rounds $steady_ref)"
 if [ -n "${SOAK_REPORT:-}" ]; then
-	printf 'seconds %s\nbytes %s\nbytes_per_referral %s\nreferrals %s\nfaults %s\nkills %s\n' \
-		"$secs" "$((up + down))" "$per_ref" "$delivered_referrals" "$(proxy_stat faults)" \
-		"$kills" >"$SOAK_REPORT"
+	printf 'seconds %s\nbytes %s\nbytes_per_referral %s\nbytes_per_referral_first %s\n' \
+		"$secs" "$wire" "$per_ref" "$first_ref" >"$SOAK_REPORT"
+	printf 'bytes_per_referral_steady %s\nrounds %s\nreferrals %s\nfaults %s\nkills %s\n' \
+		"$steady_ref" "$rounds" "$delivered_referrals" "$faults" "$kills" >>"$SOAK_REPORT"
 fi
