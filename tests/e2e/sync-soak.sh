@@ -166,9 +166,10 @@ wire=0
 for b in "${round_bytes[@]}"; do wire=$((wire + b)); done
 per_ref=$((wire / delivered_referrals))
 first_ref=$((round_bytes[0] / round_referrals[0]))
-steady_ref=$first_ref
+steady_ref=$first_ref rounds_note=
 if ((rounds > 1)); then
 	steady_ref=$(((wire - round_bytes[0]) / (delivered_referrals - round_referrals[0])))
+	rounds_note=" (first round $first_ref, later rounds $steady_ref)"
 fi
 passes=$(cat "$TMPDIR"/c*.rcs | wc -l)
 failed_passes=$(grep -cv '^0$' "$TMPDIR"/c*.rcs | awk -F: '{ n += $2 } END { print n + 0 }')
@@ -177,7 +178,7 @@ echo "soak: $delivered_referrals referrals ($expected items) from $clients clien
 	"in $rounds round(s), ${secs}s;" \
 	"faults $faults of $exchanges exchanges; passes $passes" \
 	"($failed_passes failed); kill -9 $kills; wire $wire bytes," \
-	"$per_ref per referral (first round $first_ref, later rounds $steady_ref)"
+	"$per_ref per referral$rounds_note"
 if [ -n "${SOAK_REPORT:-}" ]; then
 	printf 'seconds %s\nbytes %s\nbytes_per_referral %s\nbytes_per_referral_first %s\n' \
 		"$secs" "$wire" "$per_ref" "$first_ref" >"$SOAK_REPORT"
