@@ -13,6 +13,8 @@
 #   SOAK_RATE=0.25 (share of exchanges that meet a fault) SOAK_SEED=1
 #   SOAK_KILL=0 (1: kill -9 the server and clients at random points)
 #   SOAK_DEADLINE=110 (seconds) SOAK_BATCH=50 SOAK_REPORT=FILE (key value)
+#   SOAK_ANSWERS=0 (1: fill with answers autosaved one by one, as the
+#   console does, each leaving an audit entry)
 #   SOAK_ROUNDS=1: fill and deliver that many times over, the way a device
 #   syncs day after day; each round after the first also carries the audit
 #   entries the round before left behind (outbox.sending, outbox.delivered,
@@ -29,6 +31,8 @@ kill9=${SOAK_KILL:-0}
 deadline_s=${SOAK_DEADLINE:-110}
 batch=${SOAK_BATCH:-50}
 rounds=${SOAK_ROUNDS:-1}
+fill_args=()
+[ "${SOAK_ANSWERS:-0}" = 1 ] && fill_args=(--answers)
 
 srv_start
 # The killer's kill -9 would otherwise make bash report "Killed" for it.
@@ -45,7 +49,7 @@ fill_round() {
 	local c n
 	for ((c = 1; c <= clients; c++)); do
 		n=$((interviews / clients + (c <= interviews % clients ? 1 : 0)))
-		fill "c$c" --interviews "$n" --referrals "$per"
+		fill "c$c" --interviews "$n" --referrals "$per" "${fill_args[@]}"
 		expected=$((expected + n * (per + 1)))
 	done
 	delivered_referrals=$((delivered_referrals + interviews * per))

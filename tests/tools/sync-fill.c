@@ -6,10 +6,13 @@
  * referral, with the interview as object, then the interview itself.
  *
  * usage: sync-fill --dir DIR [--create] [--kdf-memory KIB] [--kdf-iterations N]
- *          [--interviews N] [--referrals K] [--ids FILE] [--bad N]
+ *          [--interviews N] [--referrals K] [--ids FILE] [--bad N] [--answers]
  * The passphrase is read as one line from standard input.  --ids appends
  * "kind id" for every queued item, so a test can ask the server for each.
  * --bad N queues N more referrals the server must reject (no service).
+ * --answers saves each interview's answers one by one first, as the
+ * console's autosave does (one audit entry each), then completes it: the
+ * audit trail then holds what a real interview leaves (make bench-sync).
  * Payloads hold made-up answers of realistic size, no real data.
  */
 #include <getopt.h>
@@ -65,6 +68,33 @@ static char *interview_payload(unsigned n)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* The questions interview_payload() answers, for --answers. */
+static const char *const answer_paths[] = {
+	"consent.interview", "consent.share_legal", "consent.share_health",
+	"consent.text_version", "identity.given_name", "identity.family_name",
+	"identity.birth_date", "identity.sex", "identity.nationality", "identity.languages",
+	"identity.documents", "identity.phone", "group.size", "members[1].relationship",
+	"members[1].age", "members[1].sex", "members[2].relationship", "members[2].age",
+	"members[2].sex", "journey.origin", "journey.left", "journey.route",
+	"journey.location", "journey.weeks_here", "journey.destination", "journey.sponsor_us",
+	"protection.fear_of_return", "protection.grounds", "protection.violence_journey",
+	"protection.trafficking", "protection.gbv", "protection.medical",
+	"protection.pregnant", "pathways.appointment", "pathways.family_canada",
+	"pathways.skills", "outcome.urgency", "outcome.notes",
+};
+
+/* Answer a draft question by question, then complete it. */
+static status_t save_answers(struct store *st, const char *iv)
+{
+	status_t s = ST_OK;
+
+	for (size_t a = 0; s == ST_OK && a < ARRAY_SIZE(answer_paths); a++)
+		s = store_answer_save(st, iv, answer_paths[a], "\"made-up\"", answer_paths[a]);
+	if (s == ST_OK)
+		s = store_interview_set_status(st, iv, STORE_IV_COMPLETED);
+	return s;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -76,10 +106,11 @@ int main(int argc, char **argv)
 		{ "referrals", required_argument, NULL, 'r' },
 		{ "ids", required_argument, NULL, 'o' },
 		{ "bad", required_argument, NULL, 'b' },
+		{ "answers", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *ids_path = NULL;
-	bool create = false;
+	bool create = false, answers = false;
 	int64_t mem = 64, iters = 1, n_iv = 1, n_ref = 4, n_bad = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -93,11 +124,12 @@ int main(int argc, char **argv)
 		case 'r': ok = parse_int64(optarg, &n_ref); break;
 		case 'o': ids_path = optarg; break;
 		case 'b': ok = parse_int64(optarg, &n_bad); break;
+		case 'a': answers = true; break;
 		default: ok = false;
 		}
 		if (!ok) {
 			fprintf(stderr, "usage: sync-fill --dir DIR [--create] [--interviews N] "
-				"[--referrals K] [--ids FILE]\n");
+				"[--referrals K] [--ids FILE] [--bad N] [--answers]\n");
 			return 2;
 		}
 	}
@@ -141,10 +173,12 @@ int main(int argc, char **argv)
 		iv.form_id = xstrdup("intake");
 		iv.form_version = xstrdup("2023-05");
 		iv.language = xstrdup("es");
-		iv.status = STORE_IV_COMPLETED;
+		iv.status = answers ? STORE_IV_DRAFT : STORE_IV_COMPLETED;
 		if ((s = store_begin(st)) != ST_OK ||
 		    (s = store_interview_create(st, &iv)) != ST_OK)
 			die("creating an interview", s);
+		if (answers && (s = save_answers(st, iv.id)) != ST_OK)
+			die("answering an interview", s);
 		for (int64_t r = 0; r < n_ref + (k ? 0 : n_bad); r++) {
 			bool bad = r >= n_ref;
 			struct store_referral ref;
