@@ -5,7 +5,8 @@
  *
  * At the start of a push, the entries after a high-water mark (kept in the
  * store's key-value table) become `audit` outbox items of up to
- * SYNC_AUDIT_PER_ITEM entries each, queued in ONE transaction with the move
+ * SYNC_AUDIT_PER_ITEM entries and about SYNC_AUDIT_ITEM_BYTES of payload
+ * each, queued in ONE transaction with the move
  * of the mark: a crash leaves either both or neither, so every entry is
  * queued exactly once and the outbox delivers each item exactly once.
  *
@@ -52,6 +53,31 @@ static status_t audit_mark(struct store *st, int64_t *out)
 	return s;
 }
 
+/* An upper bound on a string's bytes in the payload (JSON_ENSURE_ASCII). */
+static size_t json_bytes(const char *s)
+{
+	size_t n = 2;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += *p >= 0x80 || *p < 0x20 ? 6 : *p == '"' || *p == '\\' ? 2 : 1;
+	return n;
+}
+
+/* How many of v[0..n) go in the next item: the count and the byte bounds. */
+static size_t audit_run(const struct store_audit_entry *v, size_t n)
+{
+	size_t k = 0, bytes = 0;
+
+	while (k < n && k < SYNC_AUDIT_PER_ITEM) {
+		bytes += 32 + json_bytes(v[k].actor) + json_bytes(v[k].action) +
+			json_bytes(v[k].object) + json_bytes(v[k].detail);
+		if (k && bytes > SYNC_AUDIT_ITEM_BYTES)
+			break;
+		k++;
+	}
+	return k;
+}
+
 /* Queue entries v[0..n) as one audit item. */
 static status_t audit_queue_one(struct store *st, const struct store_audit_entry *v, size_t n)
 {
@@ -93,9 +119,8 @@ status_t sync_audit_queue(struct store *st, size_t *items_out)
 	worth = l.n >= SYNC_AUDIT_IDLE_MAX;
 	for (size_t i = 0; s == ST_OK && i < l.n && !worth; i++)
 		worth = !audit_is_bookkeeping(&l.v[i]);
-	for (size_t i = 0; s == ST_OK && worth && i < l.n; i += SYNC_AUDIT_PER_ITEM) {
-		size_t n = l.n - i < SYNC_AUDIT_PER_ITEM ? l.n - i : SYNC_AUDIT_PER_ITEM;
-
+	for (size_t i = 0, n; s == ST_OK && worth && i < l.n; i += n) {
+		n = audit_run(&l.v[i], l.n - i);
 		s = audit_queue_one(st, &l.v[i], n);
 		items++;
 	}

@@ -36,8 +36,16 @@ struct store_outbox_item;
 #define SYNC_KV_LAST "sync.last"	/* time of the last complete pass */
 #define SYNC_KV_AUDIT_SENT "sync.audit_sent"	/* last audit seq queued for the server */
 
-/* Audit entries in one `audit` outbox item. */
-#define SYNC_AUDIT_PER_ITEM 100
+/*
+ * Audit entries in one `audit` outbox item, and a bound on its payload:
+ * each item also costs an envelope (id, content hash, the chain's ends,
+ * its own outbox entries) of ~150 bytes on the wire, so items of 500
+ * rather than 100 keep a day's autosave entries under issue 7's 400 bytes
+ * per referral; the byte bound keeps an item of long entries well inside
+ * the server's max_item (256 KiB by default).
+ */
+#define SYNC_AUDIT_PER_ITEM 500
+#define SYNC_AUDIT_ITEM_BYTES (64u << 10)
 
 /* Server failures in a row (500, item sent alone) before quarantine. */
 #define SYNC_MAX_BREAKS 5
@@ -127,7 +135,8 @@ status_t sync_enroll(struct store *st, const char *url, const char *code,
 
 /*
  * Queue the audit entries after the high-water mark as `audit` items (up
- * to SYNC_AUDIT_PER_ITEM entries each) and move the mark, in one
+ * to SYNC_AUDIT_PER_ITEM entries and about SYNC_AUDIT_ITEM_BYTES each) and
+ * move the mark, in one
  * transaction; nothing when only the sync's own bookkeeping is new.
  * sync_pass() calls it before pushing.  items_out (may be NULL) receives
  * the number of items queued.

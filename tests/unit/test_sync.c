@@ -762,7 +762,8 @@ static void test_audit_chain_delivered(void **state)
 	for (int i = 0; i < 500; i++)
 		assert_int_equal(store_kv_set(f->st, "test.tick", i % 2 ? "a" : "b"), ST_OK);
 	assert_int_equal(sync_pass(f->st, &o, &s), ST_OK);
-	assert_true(fk.n_audit >= 2 + 6);	/* 500+ entries in items of 100 */
+	/* 500+ entries in items of SYNC_AUDIT_PER_ITEM */
+	assert_true(fk.n_audit >= 2 + (500 + SYNC_AUDIT_PER_ITEM) / SYNC_AUDIT_PER_ITEM);
 	assert_int_equal(fk.audit_broken, 0);
 
 	/* What the server holds is the device's trail up to the mark. */
@@ -782,6 +783,42 @@ static void test_audit_chain_delivered(void **state)
 		printed = printed || !strcmp(l.v[i].action, "summary.print");
 	assert_true(printed);
 	store_audit_list_release(&l);
+}
+
+/*
+ * Long entries close an audit item before SYNC_AUDIT_PER_ITEM of them: its
+ * payload stays near SYNC_AUDIT_ITEM_BYTES, well inside the server's
+ * max_item, and the items still follow on from each other.
+ */
+static void test_audit_items_bounded(void **state)
+{
+	struct fixture *f = *state;
+	char detail[501];
+	memset(detail, 'd', 500);
+	detail[500] = 0;
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(store_audit_add(f->st, "test.long", "x", detail), ST_OK);
+	size_t items = 0;
+	assert_int_equal(sync_audit_queue(f->st, &items), ST_OK);
+	assert_true(items >= 2);	/* 200 entries of ~540 bytes */
+
+	struct store_outbox_list l = STORE_OUTBOX_LIST_INIT;
+	assert_int_equal(store_outbox_list(f->st, 0, &l), ST_OK);
+	size_t seen = 0;
+	int64_t next = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		if (strcmp(l.v[i].kind, "audit"))
+			continue;
+		struct proto_audit a;
+		assert_true(strlen(l.v[i].payload) <= SYNC_AUDIT_ITEM_BYTES + 1024);
+		assert_null(proto_audit_decode(l.v[i].payload, strlen(l.v[i].payload), &a));
+		assert_true(!next || a.from == next);
+		next = a.from + (int64_t)a.n;
+		proto_audit_release(&a);
+		seen++;
+	}
+	assert_int_equal(seen, items);
+	store_outbox_list_release(&l);
 }
 
 /* The server refuses an audit item that is not a clean chain of bare entries. */
@@ -825,6 +862,66 @@ static void test_audit_payload_checked(void **state)
 	free(why);
 }
 
+/*
+ * An actor, action or object equal to the entry before's travels as 0 and
+ * decodes back to it; the first entry and the detail must be spelled out.
+ */
+static void test_audit_payload_same_as_above(void **state)
+{
+	(void)state;
+	static const char iv[] = "3c1d7a0e-6f0b-4b8e-9d5a-0d6f2f1e9a11";
+	struct proto_audit_entry v[3] = {
+		{ 7, 100, "caseworker", "answer.save", (char *)iv, "identity.name set" },
+		{ 8, 100, "caseworker", "answer.save", (char *)iv, "identity.age set" },
+		{ 9, 101, "caseworker", "interview.status", (char *)iv, "draft -> completed" },
+	};
+	char prev[65], h[65];
+	memset(prev, 'a', 64);
+	prev[64] = 0;
+	memcpy(h, prev, sizeof(h));
+	for (size_t i = 0; i < 3; i++) {
+		char next[65];
+		proto_audit_hash(h, &v[i], next);
+		memcpy(h, next, sizeof(h));
+	}
+	char *p = proto_audit_payload(prev, v, 3, h);
+	/* The interview's id once, the actor once, answer.save once. */
+	assert_null(strstr(strstr(p, iv) + 1, iv));
+	assert_null(strstr(strstr(p, "caseworker") + 1, "caseworker"));
+	assert_null(strstr(strstr(p, "answer.save") + 1, "answer.save"));
+	assert_non_null(strstr(p, "[100,0,0,0,\"identity.age set\"]"));
+	assert_non_null(strstr(p, "[101,0,\"interview.status\",0,"));
+	struct proto_audit a;
+	assert_null(proto_audit_decode(p, strlen(p), &a));
+	assert_int_equal(a.n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(a.v[i].seq, v[i].seq);
+		assert_string_equal(a.v[i].actor, v[i].actor);
+		assert_string_equal(a.v[i].action, v[i].action);
+		assert_string_equal(a.v[i].object, v[i].object);
+		assert_string_equal(a.v[i].detail, v[i].detail);
+	}
+	proto_audit_release(&a);
+	char *why = proto_audit_check(p, strlen(p));
+	assert_null(why);
+	free(p);
+
+	/* The first entry has nothing above it; a detail is never "above". */
+	static const char *const bad[] = {
+		"{\"entries\":[[1,0,\"b\",\"c\",\"d\"]],\"from\":1,",
+		"{\"entries\":[[1,\"a\",\"b\",\"c\",\"d\"],[1,0,0,0,0]],\"from\":1,",
+		"{\"entries\":[[1,\"a\",\"b\",\"c\",\"d\"],[1,1,0,0,\"d\"]],\"from\":1,",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		char *text = xasprintf("%s\"hash\":\"%s\",\"prev\":\"%s\"}", bad[i], prev, prev);
+		why = proto_audit_check(text, strlen(text));
+		assert_non_null(why);
+		assert_non_null(strstr(why, "payload.entries["));
+		free(why);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -842,7 +939,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decisions_applied_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delivered_interview_submitted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain_delivered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_items_bounded, setup, teardown),
 		cmocka_unit_test(test_audit_payload_checked),
+		cmocka_unit_test(test_audit_payload_same_as_above),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
