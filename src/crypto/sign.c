@@ -195,3 +195,19 @@ void crypto_sha256_hex(const void *data, size_t len, char out[65])
 	}
 	out[64] = '\0';
 }
+
+void crypto_audit_hash(const char *prev, int64_t seq, int64_t time, const char *actor,
+		       const char *action, const char *object, const char *detail,
+		       char out[65])
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "senda-audit-1\n%s\n%lld\n%lld\n", prev, (long long)seq,
+		    (long long)time);
+	strbuf_addf(&sb, "%zu:%s\n", strlen(actor), actor);
+	strbuf_addf(&sb, "%zu:%s\n", strlen(action), action);
+	strbuf_addf(&sb, "%zu:%s\n", strlen(object), object);
+	strbuf_addf(&sb, "%zu:%s\n", strlen(detail), detail);
+	crypto_sha256_hex(sb.buf, sb.len, out);
+	strbuf_release(&sb);
+}

@@ -39,6 +39,17 @@ void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN])
 /* Lowercase hex SHA-256 (64 digits and a NUL). */
 void crypto_sha256_hex(const void *data, size_t len, char out[65]);
 
+/*
+ * One link of the audit chain: lowercase hex SHA-256 over the previous
+ * link and every field of an entry, each string with its length in front
+ * so no two different entries give the same text.  The store that writes
+ * the chain and the server that checks a device's uploaded copy must agree
+ * byte for byte, so both call this one function.
+ */
+void crypto_audit_hash(const char *prev, int64_t seq, int64_t time, const char *actor,
+		       const char *action, const char *object, const char *detail,
+		       char out[65]);
+
 /* Overwrite secret material in a way the compiler keeps. */
 void crypto_sign_wipe(void *p, size_t n);
 

@@ -31,17 +31,7 @@
 
 void proto_audit_hash(const char *prev, const struct proto_audit_entry *e, char out[65])
 {
-	struct strbuf sb = STRBUF_INIT;
-
-	/* Each string with its length in front, as store/audit.c hashes it. */
-	strbuf_addf(&sb, "senda-audit-1\n%s\n%lld\n%lld\n", prev, (long long)e->seq,
-		    (long long)e->time);
-	strbuf_addf(&sb, "%zu:%s\n", strlen(e->actor), e->actor);
-	strbuf_addf(&sb, "%zu:%s\n", strlen(e->action), e->action);
-	strbuf_addf(&sb, "%zu:%s\n", strlen(e->object), e->object);
-	strbuf_addf(&sb, "%zu:%s\n", strlen(e->detail), e->detail);
-	crypto_sha256_hex(sb.buf, sb.len, out);
-	strbuf_release(&sb);
+	crypto_audit_hash(prev, e->seq, e->time, e->actor, e->action, e->object, e->detail, out);
 }
 
 char *proto_audit_payload(const char *prev, const struct proto_audit_entry *v, size_t n,

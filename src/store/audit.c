@@ -20,22 +20,11 @@
 static const char audit_zero_hash[65] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
 
-/*
- * The hashed text: every field, each string with its length in front, so
- * no two different entries can give the same text.
- */
+/* The entry's link in the chain (the text hashed: crypto_audit_hash). */
 static void audit_hash(const struct store_audit_entry *e, char out[65])
 {
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addf(&sb, "senda-audit-1\n%s\n%lld\n%lld\n", e->prev,
-		    (long long)e->seq, (long long)e->time);
-	strbuf_addf(&sb, "%zu:%s\n", strlen(e->actor), e->actor);
-	strbuf_addf(&sb, "%zu:%s\n", strlen(e->action), e->action);
-	strbuf_addf(&sb, "%zu:%s\n", strlen(e->object), e->object);
-	strbuf_addf(&sb, "%zu:%s\n", strlen(e->detail), e->detail);
-	crypto_sha256_hex(sb.buf, sb.len, out);
-	strbuf_release(&sb);
+	crypto_audit_hash(e->prev, e->seq, e->time, e->actor, e->action, e->object, e->detail,
+			  out);
 }
 
 /* The newest entry's seq and hash from the head record (0 and zeros if none). */
