@@ -328,8 +328,31 @@ status_t server_db_device_add(struct server_db *db, const struct sdb_device *d)
 	return ST_OK;
 }
 
-static void device_from_row(sqlite3_stmt *s, struct sdb_device *d)
+/*
+ * Step a statement expected to give at most one row: read it with from(),
+ * ST_NOTFOUND (no message; the caller knows what was missing) when there
+ * is none, the database's error otherwise.  The statement is reset.
+ */
+static status_t sdb_one(struct server_db *db, sqlite3_stmt *s,
+			void (*from)(sqlite3_stmt *s, void *out), void *out, const char *what)
 {
+	int rc = sqlite3_step(s);
+	status_t st = ST_OK;
+
+	if (rc == SQLITE_ROW)
+		from(s, out);
+	else if (rc == SQLITE_DONE)
+		st = ST_NOTFOUND;
+	else
+		st = sdb_fail(db, what);
+	sqlite3_reset(s);
+	return st;
+}
+
+static void device_from_row(sqlite3_stmt *s, void *out)
+{
+	struct sdb_device *d = out;
+
 	col_copy(s, 0, d->id, sizeof(d->id));
 	col_copy(s, 1, d->team, sizeof(d->team));
 	col_copy(s, 2, d->role, sizeof(d->role));
@@ -341,18 +364,10 @@ static void device_from_row(sqlite3_stmt *s, struct sdb_device *d)
 
 status_t server_db_device_get(struct server_db *db, const char *id, struct sdb_device *out)
 {
-	sqlite3_stmt *s = sdb_bind(db, SDB_DEV_GET, "s", id);
-	int rc = sqlite3_step(s);
-	status_t st = ST_OK;
+	status_t st = sdb_one(db, sdb_bind(db, SDB_DEV_GET, "s", id), device_from_row, out,
+			      "reading a device");
 
-	if (rc == SQLITE_ROW)
-		device_from_row(s, out);
-	else if (rc == SQLITE_DONE)
-		st = st_error(ST_NOTFOUND, "no such device");
-	else
-		st = sdb_fail(db, "reading a device");
-	sqlite3_reset(s);
-	return st;
+	return st == ST_NOTFOUND ? st_error(ST_NOTFOUND, "no such device") : st;
 }
 
 status_t server_db_device_list(struct server_db *db, sdb_device_fn fn, void *ctx)
@@ -491,24 +506,20 @@ status_t server_db_counts(struct server_db *db, int64_t *items, int64_t *conflic
 	return st;
 }
 
+static void iv_from_row(sqlite3_stmt *s, void *out)
+{
+	struct sdb_interview *iv = out;
+
+	col_copy(s, 0, iv->id, sizeof(iv->id));
+	col_copy(s, 1, iv->team, sizeof(iv->team));
+	col_copy(s, 2, iv->owner, sizeof(iv->owner));
+	col_copy(s, 3, iv->state, sizeof(iv->state));
+}
+
 status_t server_db_interview_get(struct server_db *db, const char *id, struct sdb_interview *out)
 {
-	sqlite3_stmt *s = sdb_bind(db, SDB_IV_GET, "s", id);
-	int rc = sqlite3_step(s);
-	status_t st = ST_OK;
-
-	if (rc == SQLITE_ROW) {
-		col_copy(s, 0, out->id, sizeof(out->id));
-		col_copy(s, 1, out->team, sizeof(out->team));
-		col_copy(s, 2, out->owner, sizeof(out->owner));
-		col_copy(s, 3, out->state, sizeof(out->state));
-	} else if (rc == SQLITE_DONE) {
-		st = ST_NOTFOUND;
-	} else {
-		st = sdb_fail(db, "reading an interview");
-	}
-	sqlite3_reset(s);
-	return st;
+	return sdb_one(db, sdb_bind(db, SDB_IV_GET, "s", id), iv_from_row, out,
+		       "reading an interview");
 }
 
 status_t server_db_interview_put(struct server_db *db, const struct sdb_interview *iv)
@@ -627,8 +638,10 @@ status_t server_db_batch_add(struct server_db *db, const char *device, int64_t a
 	return st;
 }
 
-static void ref_from_row(sqlite3_stmt *s, struct sdb_referral *r)
+static void ref_from_row(sqlite3_stmt *s, void *out)
 {
+	struct sdb_referral *r = out;
+
 	col_copy(s, 0, r->id, sizeof(r->id));
 	col_copy(s, 1, r->interview, sizeof(r->interview));
 	col_copy(s, 2, r->team, sizeof(r->team));
@@ -640,18 +653,8 @@ static void ref_from_row(sqlite3_stmt *s, struct sdb_referral *r)
 
 status_t server_db_referral_get(struct server_db *db, const char *id, struct sdb_referral *out)
 {
-	sqlite3_stmt *s = sdb_bind(db, SDB_REF_GET, "s", id);
-	int rc = sqlite3_step(s);
-	status_t st = ST_OK;
-
-	if (rc == SQLITE_ROW)
-		ref_from_row(s, out);
-	else if (rc == SQLITE_DONE)
-		st = ST_NOTFOUND;
-	else
-		st = sdb_fail(db, "reading a referral");
-	sqlite3_reset(s);
-	return st;
+	return sdb_one(db, sdb_bind(db, SDB_REF_GET, "s", id), ref_from_row, out,
+		       "reading a referral");
 }
 
 status_t server_db_referral_put(struct server_db *db, const struct sdb_referral *r)
@@ -680,41 +683,41 @@ status_t server_db_referral_list(struct server_db *db, const char *team, sdb_ref
 	return st;
 }
 
+/* A stored version of an interview: its payload, and its hash when asked. */
+struct item_version {
+	char *payload;
+	char *hash;		/* 72 bytes, or NULL */
+};
+
+static void version_from_row(sqlite3_stmt *s, void *out)
+{
+	struct item_version *v = out;
+
+	v->payload = xstrdup(col_text(s, 0));
+	if (v->hash && sqlite3_column_count(s) > 1)
+		col_copy(s, 1, v->hash, 72);
+}
+
 status_t server_db_item_decided(struct server_db *db, const char *interview, char **payload)
 {
-	sqlite3_stmt *s = sdb_bind(db, SDB_ITEM_DECIDED, "ss", interview, interview);
-	int rc = sqlite3_step(s);
-	status_t st = ST_OK;
+	struct item_version v = { NULL, NULL };
 
 	*payload = NULL;
-	if (rc == SQLITE_ROW)
-		*payload = xstrdup(col_text(s, 0));
-	else if (rc == SQLITE_DONE)
-		st = ST_NOTFOUND;
-	else
-		st = sdb_fail(db, "reading the decided version");
-	sqlite3_reset(s);
+	status_t st = sdb_one(db, sdb_bind(db, SDB_ITEM_DECIDED, "ss", interview, interview),
+			      version_from_row, &v, "reading the decided version");
+	*payload = v.payload;
 	return st;
 }
 
 status_t server_db_item_version(struct server_db *db, const char *interview, const char *hash,
 				char **payload, char hash_out[72])
 {
-	sqlite3_stmt *s = sdb_bind(db, SDB_ITEM_VERSION, "sss", interview, hash ? hash : "",
-				   hash ? hash : "");
-	int rc = sqlite3_step(s);
-	status_t st = ST_OK;
+	struct item_version v = { NULL, hash_out };
 
 	*payload = NULL;
-	if (rc == SQLITE_ROW) {
-		*payload = xstrdup(col_text(s, 0));
-		if (hash_out)
-			col_copy(s, 1, hash_out, 72);
-	} else if (rc == SQLITE_DONE) {
-		st = ST_NOTFOUND;
-	} else {
-		st = sdb_fail(db, "reading a version of an interview");
-	}
-	sqlite3_reset(s);
+	status_t st = sdb_one(db, sdb_bind(db, SDB_ITEM_VERSION, "sss", interview,
+					   hash ? hash : "", hash ? hash : ""),
+			      version_from_row, &v, "reading a version of an interview");
+	*payload = v.payload;
 	return st;
 }
