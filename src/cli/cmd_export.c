@@ -31,30 +31,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static status_t write_new(const char *path, const char *text, size_t n)
-{
-	size_t off = 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return st_error(errno == EEXIST ? ST_EXISTS : ST_IO, "senda: %s: %s", path,
-				strerror(errno));
-	while (off < n) {
-		ssize_t w = write(fd, text + off, n - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			close(fd);
-			return st_error(ST_IO, "senda: %s: %s", path, strerror(errno));
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0)
-		return st_error(ST_IO, "senda: %s: %s", path, strerror(errno));
-	return ST_OK;
-}
-
 /*
  * One CSV field (RFC 4180).  Text that a spreadsheet would run as a
  * formula (= + - @ at the start) gets a leading ' so opening the file
@@ -184,12 +160,12 @@ static status_t csv_finish(struct csv_set *cs, const char *dir, size_t *files)
 	status_t st;
 	char *path = xasprintf("%s/%s.csv", dir, f->id);
 
-	st = write_new(path, cs->main.buf, cs->main.len);
+	st = file_write_new(path, cs->main.buf, cs->main.len);
 	free(path);
 	*files += st == ST_OK;
 	for (size_t r = 0; st == ST_OK && r < f->n_repeats; r++) {
 		path = xasprintf("%s/%s-%s.csv", dir, f->id, f->repeats[r].id);
-		st = write_new(path, cs->groups[r].buf, cs->groups[r].len);
+		st = file_write_new(path, cs->groups[r].buf, cs->groups[r].len);
 		*files += st == ST_OK;
 		free(path);
 	}
@@ -263,7 +239,7 @@ static status_t json_write(const char *dir, const struct store_interview *iv,
 	if (!text)
 		return st_error(ST_IO, "senda: cannot encode interview %lld", (long long)iv->seq);
 	path = xasprintf("%s/%s.json", dir, iv->id);
-	st = write_new(path, text, strlen(text));
+	st = file_write_new(path, text, strlen(text));
 	free(path);
 	free(text);
 	return st;

@@ -22,29 +22,6 @@
 #include "store/store.h"
 #include "util/util.h"
 
-static status_t write_new_file(const char *path, const char *text)
-{
-	size_t n = strlen(text), off = 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return st_error(errno == EEXIST ? ST_EXISTS : ST_IO, "senda: %s: %s", path,
-				strerror(errno));
-	while (off < n) {
-		ssize_t w = write(fd, text + off, n - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return st_error(ST_IO, "senda: %s: %s", path, strerror(errno));
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) != 0)
-		return st_error(ST_IO, "senda: %s: %s", path, strerror(errno));
-	return ST_OK;
-}
-
 int cmd_summary(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -99,7 +76,7 @@ int cmd_summary(struct cli *cli, int argc, char **argv)
 	if (rc == ST_OK) {
 		text = app_session_summary(s);
 		if (out)
-			rc = write_new_file(out, text);
+			rc = file_write_new(out, text, strlen(text));
 		else if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
 			rc = st_error(ST_IO, "senda: cannot write the summary");
 		free(text);

@@ -1,7 +1,7 @@
 /*
  * sys.c - the few things util needs from the system: the clock (with the
  * SENDA_NOW override tests use to pin "now"), kernel randomness for UUIDs,
- * private directories and whole-file reads.
+ * private directories and whole-file reads and writes.
  */
 #include "util/util.h"
 
@@ -146,4 +146,37 @@ char *file_read_all(const char *path, size_t *len)
 	}
 	close(fd);
 	return strbuf_detach(&sb, len);
+}
+
+status_t file_write_new(const char *path, const void *data, size_t n)
+{
+	const char *p = data;
+	size_t off = 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return st_error(errno == EEXIST ? ST_EXISTS : ST_IO, "senda: %s: %s", path,
+				strerror(errno));
+	while (off < n) {
+		ssize_t w = write(fd, p + off, n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			int e = errno;
+
+			close(fd);
+			return st_error(ST_IO, "senda: %s: %s", path, strerror(e));
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0) {
+		int e = errno;
+
+		close(fd);
+		return st_error(ST_IO, "senda: %s: %s", path, strerror(e));
+	}
+	if (close(fd) != 0)
+		return st_error(ST_IO, "senda: %s: %s", path, strerror(errno));
+	return ST_OK;
 }

@@ -86,5 +86,11 @@ bool path_exists(const char *path);
 
 /* Read a whole file; NULL with st_error() set on failure. */
 char *file_read_all(const char *path, size_t *len);
+/*
+ * Write n bytes to a NEW file, mode 0600, and fsync it: never over an
+ * existing file (ST_EXISTS), since what senda writes out (exports, a
+ * respondent's summary) is something a person asked for by name.
+ */
+status_t file_write_new(const char *path, const void *data, size_t n);
 
 #endif
