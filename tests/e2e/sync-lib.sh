@@ -106,6 +106,17 @@ client() {	# client NAME ARGS...
 		"$SENDA" --config "$TMPDIR/$name.ini" --passphrase-fd 0 "$@"
 }
 
+# console NAME: NAME's console in tmux (lib.sh's tmux_*), unlocked, at the
+# case list; the pane is stopped with the server on exit.
+console() {
+	SENDA_HOME=$TMPDIR/$1/data tmux_start "$SENDA" --config "$TMPDIR/$1.ini"
+	trap 'rc=$?; tmux_stop; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
+	tmux_wait "Passphrase:"
+	tmux_text "$SYNC_PASS"
+	tmux_keys Enter
+	tmux_wait "Interviews"
+}
+
 fill() {	# fill NAME ARGS...
 	local name=$1
 	shift

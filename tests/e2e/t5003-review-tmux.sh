@@ -26,16 +26,6 @@ done
 # t5007 runs this same script with the link cut between the steps.
 review_link "${REVIEW_LINK_MODE:-good}"
 
-# console NAME: start NAME's console in tmux and unlock it.
-console() {
-	SENDA_HOME=$TMPDIR/$1/data tmux_start "$SENDA" --config "$TMPDIR/$1.ini"
-	trap 'rc=$?; tmux_stop; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
-	tmux_wait "Passphrase:"
-	tmux_text "$SYNC_PASS"
-	tmux_keys Enter
-	tmux_wait "Interviews"
-}
-
 quit_console() {
 	tmux_keys q
 	expect_eq "exit status" 0 "$(tmux_exit_status)"

@@ -34,16 +34,6 @@ expect_exit 0 client cw sync
 expect_exit 0 client sup review pull
 expect_contains "conflict counted" "1 conflicts" "$out"
 
-# console NAME: start NAME's console in tmux and unlock it.
-console() {
-	SENDA_HOME=$TMPDIR/$1/data tmux_start "$SENDA" --config "$TMPDIR/$1.ini"
-	trap 'rc=$?; tmux_stop; sync_cleanup; [ -e "$TMPDIR/.test-failed" ] && exit 1; exit $rc' EXIT
-	tmux_wait "Passphrase:"
-	tmux_text "$SYNC_PASS"
-	tmux_keys Enter
-	tmux_wait "Interviews"
-}
-
 console sup
 # The case list marks it beside the status.
 tmux_wait "≠approved"
